@@ -1,0 +1,409 @@
+"""kinerja.toml and the workspace folders.
+
+Every setting has a default; a bad value is refused with its key, the value and what is allowed
+(:class:`~kinerja_batch.errors.SettingsError`), all at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kinerja_batch.errors import SettingsError, WorkspaceError
+from kinerja_batch.periode import Periode, parse_periode
+
+CONFIG_NAME = "kinerja.toml"
+MASTER_NAME = "master_indikator.xlsx"
+
+PREDIKAT_NAMES = ("Sangat Tinggi", "Tinggi", "Sedang", "Rendah")
+PREDIKAT_LOWEST = "Sangat Rendah"
+PREDIKAT_NONE = "-"
+NEGATIVE_RULES = ("2T-R", "T/R")
+
+
+@dataclass(frozen=True)
+class Kantor:
+    nama: str = "Dinas Komunikasi dan Informatika"
+    kepala_nama: str = ""
+    kepala_nip: str = ""
+    kepala_jabatan: str = "Kepala Dinas"
+    kota: str = ""
+
+
+@dataclass(frozen=True)
+class Temuan:
+    """Thresholds of the temuan rules (domain §6)."""
+
+    capaian_tinggi: float = 120.0
+    capaian_rendah: float = 50.0
+    lonjakan_persen: float = 100.0
+    lonjakan_kali_rata: float = 3.0
+    lonjakan_z: float = 3.5
+    lonjakan_min_riwayat: int = 4
+    salin_target_persen: float = 80.0
+    salin_target_min_baris: int = 5
+    serapan_tanpa_kinerja: float = 50.0
+    kinerja_tanpa_serapan: float = 100.0
+
+
+@dataclass(frozen=True)
+class Batas:
+    """Limits for incoming files (zip bombs, runaway parsers)."""
+
+    ukuran_berkas_mb: float = 20.0
+    ukuran_terurai_mb: float = 200.0
+    jumlah_entri_zip: int = 2000
+    rasio_kompresi: float = 200.0
+    baris_maks: int = 20000
+    detik_maks: float = 60.0
+    memori_mb: int = 1536
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything read from kinerja.toml."""
+
+    kantor: Kantor = field(default_factory=Kantor)
+    tahun: int = 2025
+    periode_aktif: Periode = Periode(2025, 1)
+    batas_waktu: dict[str, dt.date] = field(default_factory=dict)
+    aturan_negatif: str = "2T-R"
+    # lower bounds (>=) in descending order: Sangat Tinggi, Tinggi, Sedang, Rendah
+    predikat: tuple[float, float, float, float] = (91.0, 76.0, 66.0, 51.0)
+    temuan: Temuan = field(default_factory=Temuan)
+    tunggu_menit: float = 1.0
+    batas: Batas = field(default_factory=Batas)
+    kata_sandi: str = ""
+
+    def deadline(self, periode: Periode) -> dt.date | None:
+        """The batas waktu of a period, or None when kinerja.toml names none."""
+        return self.batas_waktu.get(str(periode))
+
+    def predikat_bands(self) -> list[tuple[float, str]]:
+        return list(zip(self.predikat, PREDIKAT_NAMES, strict=True))
+
+    def predikat_of(self, capaian: float | None) -> str:
+        """Predikat of a capaian (domain §4); ``-`` when there is no capaian."""
+        if capaian is None or capaian != capaian:  # NaN
+            return PREDIKAT_NONE
+        for lower, name in self.predikat_bands():
+            if capaian >= lower:
+                return name
+        return PREDIKAT_LOWEST
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain form, for the rekap's Info Proses sheet and --json."""
+        import dataclasses
+
+        d = dataclasses.asdict(self)
+        d["periode_aktif"] = str(self.periode_aktif)
+        d["batas_waktu"] = {k: v.isoformat() for k, v in self.batas_waktu.items()}
+        return d
+
+
+# ---------------------------------------------------------------------------------------------
+# loading
+
+
+class _Reader:
+    """Reads typed values from the parsed TOML, collecting every error instead of stopping."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.data = data
+        self.errors: list[str] = []
+
+    def get(self, dotted: str, default: Any) -> Any:
+        node: Any = self.data
+        for part in dotted.split("."):
+            if not isinstance(node, dict) or part not in node:
+                return default
+            node = node[part]
+        return node
+
+    def text(self, key: str, default: str) -> str:
+        v = self.get(key, default)
+        if not isinstance(v, str):
+            self.errors.append(f"{key} = {v!r}: harus berupa teks dalam tanda kutip.")
+            return default
+        return v
+
+    def number(self, key: str, default: float, *, minimum: float | None = 0.0, integer: bool = False) -> Any:
+        v = self.get(key, default)
+        if isinstance(v, bool) or not isinstance(v, int | float) or (integer and not isinstance(v, int)):
+            kind = "bilangan bulat" if integer else "angka"
+            self.errors.append(f"{key} = {v!r}: harus berupa {kind}.")
+            return default
+        if minimum is not None and v < minimum:
+            self.errors.append(f"{key} = {v!r}: tidak boleh kurang dari {minimum:g}.")
+            return default
+        return v
+
+
+def load_settings(path: Path) -> Settings:
+    """Read and check kinerja.toml."""
+    if not path.exists():
+        raise SettingsError(
+            f"Berkas pengaturan {path} tidak ditemukan. Jalankan 'kinerja-batch init' untuk membuat ruang kerja."
+        )
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise SettingsError(f"Berkas {path} tidak dapat dibaca sebagai TOML: {exc}. Periksa tanda kutip dan '='.") from exc
+    return settings_from_dict(data, source=str(path))
+
+
+def settings_from_dict(data: dict[str, Any], source: str = CONFIG_NAME) -> Settings:
+    r = _Reader(data)
+    d = Settings()
+    kantor = Kantor(
+        nama=r.text("kantor.nama", d.kantor.nama),
+        kepala_nama=r.text("kantor.kepala_nama", ""),
+        kepala_nip=r.text("kantor.kepala_nip", ""),
+        kepala_jabatan=r.text("kantor.kepala_jabatan", d.kantor.kepala_jabatan),
+        kota=r.text("kantor.kota", ""),
+    )
+    tahun = r.number("periode.tahun", d.tahun, minimum=2000, integer=True)
+    aktif_raw = r.get("periode.aktif", f"{tahun}-TW1")
+    try:
+        aktif = parse_periode(str(aktif_raw))
+    except ValueError:
+        r.errors.append(f"periode.aktif = {aktif_raw!r}: harus berbentuk TAHUN-TWn, misalnya \"{tahun}-TW2\".")
+        aktif = Periode(tahun, 1)
+
+    batas_waktu: dict[str, dt.date] = {}
+    raw_bw = r.get("batas_waktu", {})
+    if not isinstance(raw_bw, dict):
+        r.errors.append("[batas_waktu] harus berupa tabel, misalnya \"2025-TW1\" = 2025-04-10.")
+        raw_bw = {}
+    for key, value in raw_bw.items():
+        try:
+            p = parse_periode(key)
+        except ValueError:
+            r.errors.append(f"batas_waktu.{key}: nama periode tidak dikenal; gunakan misalnya \"2025-TW1\".")
+            continue
+        if isinstance(value, dt.datetime):
+            value = value.date()
+        if not isinstance(value, dt.date):
+            r.errors.append(f"batas_waktu.{key} = {value!r}: harus berupa tanggal TOML tanpa kutip, misalnya 2025-04-10.")
+            continue
+        batas_waktu[str(p)] = value
+
+    rule = r.get("pengukuran.aturan_negatif", d.aturan_negatif)
+    if rule not in NEGATIVE_RULES:
+        r.errors.append(f"pengukuran.aturan_negatif = {rule!r}: pilihan yang diperbolehkan \"2T-R\" atau \"T/R\".")
+        rule = d.aturan_negatif
+
+    keys = ("sangat_tinggi", "tinggi", "sedang", "rendah")
+    bands = tuple(float(r.number(f"predikat.{k}", v, minimum=None)) for k, v in zip(keys, d.predikat, strict=True))
+    if list(bands) != sorted(bands, reverse=True) or len(set(bands)) != len(bands):
+        r.errors.append(
+            f"[predikat] {dict(zip(keys, bands, strict=True))}: batas harus menurun "
+            "(sangat_tinggi > tinggi > sedang > rendah)."
+        )
+        bands = d.predikat
+
+    t = Temuan()
+    temuan = Temuan(
+        capaian_tinggi=r.number("temuan.capaian_tinggi", t.capaian_tinggi),
+        capaian_rendah=r.number("temuan.capaian_rendah", t.capaian_rendah),
+        lonjakan_persen=r.number("temuan.lonjakan_persen", t.lonjakan_persen),
+        lonjakan_kali_rata=r.number("temuan.lonjakan_kali_rata", t.lonjakan_kali_rata),
+        lonjakan_z=r.number("temuan.lonjakan_z", t.lonjakan_z),
+        lonjakan_min_riwayat=r.number("temuan.lonjakan_min_riwayat", t.lonjakan_min_riwayat, minimum=2, integer=True),
+        salin_target_persen=r.number("temuan.salin_target_persen", t.salin_target_persen),
+        salin_target_min_baris=r.number("temuan.salin_target_min_baris", t.salin_target_min_baris, minimum=1, integer=True),
+        serapan_tanpa_kinerja=r.number("temuan.serapan_tanpa_kinerja", t.serapan_tanpa_kinerja),
+        kinerja_tanpa_serapan=r.number("temuan.kinerja_tanpa_serapan", t.kinerja_tanpa_serapan),
+    )
+    if temuan.capaian_rendah >= temuan.capaian_tinggi:
+        r.errors.append("temuan.capaian_rendah harus lebih kecil dari temuan.capaian_tinggi.")
+
+    b = Batas()
+    batas = Batas(
+        ukuran_berkas_mb=r.number("batas.ukuran_berkas_mb", b.ukuran_berkas_mb, minimum=0.01),
+        ukuran_terurai_mb=r.number("batas.ukuran_terurai_mb", b.ukuran_terurai_mb, minimum=0.01),
+        jumlah_entri_zip=r.number("batas.jumlah_entri_zip", b.jumlah_entri_zip, minimum=1, integer=True),
+        rasio_kompresi=r.number("batas.rasio_kompresi", b.rasio_kompresi, minimum=1),
+        baris_maks=r.number("batas.baris_maks", b.baris_maks, minimum=10, integer=True),
+        detik_maks=r.number("batas.detik_maks", b.detik_maks, minimum=1),
+        memori_mb=r.number("batas.memori_mb", b.memori_mb, minimum=128, integer=True),
+    )
+    settings = Settings(
+        kantor=kantor,
+        tahun=tahun,
+        periode_aktif=aktif,
+        batas_waktu=batas_waktu,
+        aturan_negatif=rule,
+        predikat=bands,  # type: ignore[arg-type]
+        temuan=temuan,
+        tunggu_menit=r.number("inbox.tunggu_menit", d.tunggu_menit),
+        batas=batas,
+        kata_sandi=r.text("templat.kata_sandi", ""),
+    )
+    if r.errors:
+        raise SettingsError(f"Pengaturan di {source} tidak valid; perbaiki lalu jalankan lagi:", r.errors)
+    return settings
+
+
+def default_toml(
+    *,
+    nama_kantor: str = "Dinas Komunikasi dan Informatika Kabupaten Sukamaju",
+    kepala_nama: str = "Drs. Bambang Wicaksono, M.Si.",
+    kepala_nip: str = "197003121995031002",
+    kota: str = "Sukamaju",
+    tahun: int = 2025,
+    aktif: str = "2025-TW2",
+) -> str:
+    """The commented kinerja.toml that ``init`` writes."""
+    deadlines = "\n".join(
+        f'"{tahun}-TW{tw}" = {date}'
+        for tw, date in (
+            (1, f"{tahun}-04-10"),
+            (2, f"{tahun}-07-10"),
+            (3, f"{tahun}-10-10"),
+            (4, f"{tahun + 1}-01-10"),
+        )
+    )
+    return f"""\
+# Pengaturan kinerja-batch untuk satu kantor.
+# Setelah mengubah berkas ini, jalankan perintah seperti biasa; nilai yang salah akan ditolak
+# dengan nama kunci, nilainya, dan nilai yang diperbolehkan.
+
+[kantor]
+nama = "{nama_kantor}"
+kepala_jabatan = "Kepala Dinas"
+kepala_nama = "{kepala_nama}"      # untuk blok tanda tangan rekap
+kepala_nip = "{kepala_nip}"
+kota = "{kota}"                      # tempat penandatanganan
+
+[periode]
+tahun = {tahun}
+aktif = "{aktif}"                    # periode yang sedang dikumpulkan (TAHUN-TW1 .. TAHUN-TW4)
+
+# Batas waktu pengumpulan tiap periode (tanggal tanpa tanda kutip).
+[batas_waktu]
+{deadlines}
+
+[pengukuran]
+# Rumus capaian indikator berpolaritas negatif (semakin kecil semakin baik):
+#   "2T-R" : (2 x Target - Realisasi) / Target x 100   (PermenPAN-RB, kondisi khusus)
+#   "T/R"  : Target / Realisasi x 100
+aturan_negatif = "2T-R"
+
+# Batas bawah predikat (capaian s.d. TW, dalam persen). Di bawah "rendah" = Sangat Rendah.
+[predikat]
+sangat_tinggi = 91
+tinggi = 76
+sedang = 66
+rendah = 51
+
+# Ambang temuan yang perlu dikonfirmasi ke bidang.
+[temuan]
+capaian_tinggi = 120          # CAPAIAN_TINGGI bila capaian s.d. TW di atas ini (%)
+capaian_rendah = 50           # CAPAIAN_RENDAH bila capaian s.d. TW di bawah ini (%)
+lonjakan_persen = 100         # LONJAKAN posisi akhir / rata-rata: perubahan lebih dari ini (%)
+lonjakan_kali_rata = 3        # LONJAKAN kumulatif: kenaikan triwulan > N x rata-rata sebelumnya
+lonjakan_z = 3.5              # LONJAKAN dengan >= lonjakan_min_riwayat nilai: modified z-score
+lonjakan_min_riwayat = 4
+salin_target_persen = 80      # SALIN_TARGET: persentase baris yang realisasinya sama dengan target
+salin_target_min_baris = 5
+serapan_tanpa_kinerja = 50    # SERAPAN_TANPA_KINERJA: serapan (%) minimal
+kinerja_tanpa_serapan = 100   # KINERJA_TANPA_SERAPAN: capaian (%) minimal
+
+[inbox]
+tunggu_menit = 1              # berkas yang baru berubah kurang dari ini dibiarkan untuk run berikutnya
+
+# Batas berkas masuk (melindungi dari berkas rusak atau "bom zip").
+[batas]
+ukuran_berkas_mb = 20
+ukuran_terurai_mb = 200
+jumlah_entri_zip = 2000
+rasio_kompresi = 200
+baris_maks = 20000
+detik_maks = 60
+memori_mb = 1536
+
+[templat]
+kata_sandi = ""               # kata sandi proteksi lembar kertas kerja (kosong = tanpa kata sandi)
+"""
+
+
+# ---------------------------------------------------------------------------------------------
+# workspace
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """The folders of one office's workspace."""
+
+    root: Path
+
+    @property
+    def config_path(self) -> Path:
+        return self.root / CONFIG_NAME
+
+    @property
+    def master_path(self) -> Path:
+        return self.root / MASTER_NAME
+
+    @property
+    def templates_dir(self) -> Path:
+        return self.root / "templates_xlsx"
+
+    @property
+    def inbox(self) -> Path:
+        return self.root / "inbox"
+
+    @property
+    def arsip(self) -> Path:
+        return self.inbox / "arsip"
+
+    @property
+    def ditolak(self) -> Path:
+        return self.inbox / "ditolak"
+
+    @property
+    def outbox(self) -> Path:
+        return self.root / "outbox"
+
+    @property
+    def state_dir(self) -> Path:
+        return self.root / ".kinerja"
+
+    @property
+    def ledger_path(self) -> Path:
+        return self.state_dir / "ledger.sqlite"
+
+    @property
+    def lock_path(self) -> Path:
+        return self.state_dir / "run.lock"
+
+    def rekap_path(self, periode: Periode) -> Path:
+        return self.outbox / f"rekap_{periode}.xlsx"
+
+    def template_path(self, kode_bidang: str, periode: Periode) -> Path:
+        return self.templates_dir / str(periode) / f"kertas_kerja_{safe_filename(kode_bidang)}_{periode}.xlsx"
+
+    def konfirmasi_path(self, kode_bidang: str, periode: Periode) -> Path:
+        return self.outbox / "konfirmasi" / str(periode) / f"konfirmasi_{safe_filename(kode_bidang)}_{periode}.xlsx"
+
+    def check(self) -> None:
+        """Raise WorkspaceError when this folder is not a workspace."""
+        if not self.config_path.exists():
+            raise WorkspaceError(
+                f"Folder {self.root} bukan ruang kerja kinerja-batch ({CONFIG_NAME} tidak ada). "
+                f"Jalankan 'kinerja-batch init {self.root}' atau pilih folder dengan -w."
+            )
+
+    def settings(self) -> Settings:
+        self.check()
+        return load_settings(self.config_path)
+
+
+def safe_filename(text: str) -> str:
+    """A code made safe for a file name (codes may hold dots and dashes, never slashes)."""
+    keep = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in text.strip())
+    return keep.strip(".") or "_"

@@ -1,0 +1,152 @@
+"""The kertas kerja contract shared by the writer (templates) and the reader (ingest).
+
+The reader never relies on positions: it finds the sheet and the header row by these header
+texts, so renamed sheets, inserted or moved columns and extra title rows still read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from kinerja_batch.periode import ROMAN, Periode
+
+SCHEMA_VERSION = "1"
+
+SHEET_PETUNJUK = "Petunjuk"
+SHEET_KERTAS_KERJA = "Kertas Kerja"
+SHEET_META = "_kinerja_meta"  # very hidden; key in column A, value in column B
+SHEET_KONFIRMASI = "Konfirmasi"
+
+KIND_KERTAS_KERJA = "kertas_kerja"
+KIND_KONFIRMASI = "konfirmasi"
+KIND_REKAP = "rekap"
+
+# metadata keys (sheet SHEET_META and document custom properties "kinerja_<key>")
+META_KEYS = (
+    "jenis",
+    "template_id",
+    "schema_version",
+    "kode_bidang",
+    "periode",
+    "dibuat",
+    "versi_alat",
+    "indikator",
+    "hash_terkunci",
+)
+
+TITLE_ROWS = 7  # title block occupies rows 1..7; header row is HEADER_ROW
+HEADER_ROW = 8  # 1-based Excel row of the header in generated templates
+FIRST_DATA_ROW = HEADER_ROW + 1
+
+# The header texts (exact, domain/issue contract). Keys are used in code.
+H_NO = "No"
+H_KODE = "Kode Indikator"
+H_LEVEL = "Level"
+H_URAIAN = "Uraian"
+H_INDIKATOR = "Indikator Kinerja"
+H_SATUAN = "Satuan"
+H_POLARITAS = "Polaritas"
+H_AGREGASI = "Agregasi"
+H_TARGET_TAHUNAN = "Target Tahunan"
+H_TARGET_SD = "Target s.d. TW"
+H_REALISASI = "Realisasi"
+H_REALISASI_SD = "Realisasi s.d. TW"
+H_CAPAIAN = "Capaian (%)"
+H_PAGU = "Pagu Anggaran (Rp)"
+H_ANGGARAN_LALU = "Realisasi Anggaran s.d. TW Lalu (Rp)"
+H_ANGGARAN = "Realisasi Anggaran (Rp)"
+H_PENDORONG = "Faktor Pendorong"
+H_PENGHAMBAT = "Faktor Penghambat"
+H_BUKTI = "Bukti Dukung"
+H_KETERANGAN = "Keterangan"
+
+
+def h_realisasi_tw(tw: int) -> str:
+    """Header of the read-only column holding an earlier quarter's accepted realisasi."""
+    return f"Realisasi TW {ROMAN[tw]}"
+
+
+# what the reader needs to find the header row
+REQUIRED_HEADERS = (H_KODE, H_REALISASI)
+INPUT_HEADERS = (H_REALISASI, H_ANGGARAN, H_PENDORONG, H_PENGHAMBAT, H_BUKTI, H_KETERANGAN)
+NUMERIC_INPUT_HEADERS = (H_REALISASI, H_ANGGARAN)
+TEXT_INPUT_HEADERS = (H_PENDORONG, H_PENGHAMBAT, H_BUKTI, H_KETERANGAN)
+
+LOCKED = "locked"
+INPUT = "input"
+FORMULA = "formula"
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    kind: str  # LOCKED / INPUT / FORMULA
+    width: float
+
+
+def columns_for(periode: Periode) -> list[Column]:
+    """The columns of the Kertas Kerja sheet for a period, in order."""
+    cols = [
+        Column(H_NO, LOCKED, 5),
+        Column(H_KODE, LOCKED, 16),
+        Column(H_LEVEL, LOCKED, 11),
+        Column(H_URAIAN, LOCKED, 34),
+        Column(H_INDIKATOR, LOCKED, 40),
+        Column(H_SATUAN, LOCKED, 10),
+        Column(H_POLARITAS, LOCKED, 10),
+        Column(H_AGREGASI, LOCKED, 12),
+        Column(H_TARGET_TAHUNAN, LOCKED, 12),
+        Column(H_TARGET_SD, LOCKED, 12),
+    ]
+    cols += [Column(h_realisasi_tw(t), LOCKED, 12) for t in range(1, periode.tw)]
+    cols += [
+        Column(H_REALISASI, INPUT, 14),
+        Column(H_REALISASI_SD, FORMULA, 14),
+        Column(H_CAPAIAN, FORMULA, 11),
+        Column(H_PAGU, LOCKED, 17),
+    ]
+    if periode.tw > 1:
+        cols.append(Column(H_ANGGARAN_LALU, LOCKED, 17))
+    cols += [
+        Column(H_ANGGARAN, INPUT, 17),
+        Column(H_PENDORONG, INPUT, 30),
+        Column(H_PENGHAMBAT, INPUT, 30),
+        Column(H_BUKTI, INPUT, 24),
+        Column(H_KETERANGAN, INPUT, 24),
+    ]
+    return cols
+
+
+def normalise_header(text: object) -> str:
+    """Header text compared loosely: case, repeated spaces and line breaks do not matter."""
+    return " ".join(str(text or "").replace("\n", " ").split()).casefold()
+
+
+def col_letter(index0: int) -> str:
+    """0-based column index -> Excel letters (0 -> A, 26 -> AA)."""
+    n = index0 + 1
+    out = ""
+    while n:
+        n, rem = divmod(n - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+def cell_ref(row0: int, col0: int) -> str:
+    """0-based row and column -> ``J14``."""
+    return f"{col_letter(col0)}{row0 + 1}"
+
+
+def locked_hash(rows: Iterable[tuple[str, float | None, float | None]]) -> str:
+    """Hash of the locked content that matters: (kode, target tahunan, target s.d. TW) per row."""
+    canon = [[k, _num(a), _num(b)] for k, a, b in rows]
+    return hashlib.sha256(json.dumps(canon, separators=(",", ":")).encode()).hexdigest()
+
+
+def _num(x: float | None) -> float | None:
+    if x is None or x != x:
+        return None
+    return round(float(x), 9)
