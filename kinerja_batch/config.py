@@ -407,3 +407,27 @@ def safe_filename(text: str) -> str:
     """A code made safe for a file name (codes may hold dots and dashes, never slashes)."""
     keep = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in text.strip())
     return keep.strip(".") or "_"
+
+
+def init_workspace(root: Path, *, force: bool = False) -> Workspace:
+    """Create a workspace: kinerja.toml, the sample master and the three folders.
+
+    Refuses to overwrite an existing kinerja.toml or master unless ``force``; never touches
+    inbox/, outbox/ or the ledger of an existing workspace.
+    """
+    from kinerja_batch.sample import write_sample_master
+
+    ws = Workspace(root)
+    existing = [p for p in (ws.config_path, ws.master_path) if p.exists()]
+    if existing and not force:
+        raise WorkspaceError(
+            f"Folder {root} sudah berisi ruang kerja ({', '.join(p.name for p in existing)}). "
+            "Gunakan --paksa untuk menimpa kinerja.toml dan master_indikator.xlsx "
+            "(isi inbox/, outbox/ dan riwayat tidak diubah)."
+        )
+    root.mkdir(parents=True, exist_ok=True)
+    for folder in (ws.templates_dir, ws.inbox, ws.outbox):
+        folder.mkdir(exist_ok=True)
+    ws.config_path.write_text(default_toml(), encoding="utf-8")
+    write_sample_master(ws.master_path)
+    return ws

@@ -91,7 +91,7 @@ CATALOG: dict[str, Code] = {
            "Kode indikator '{value}' di {place} tidak ada di master untuk bidang ini; barisnya diabaikan. "
            "Jangan mengubah atau menambah kode indikator; gunakan templat asli."),
         _c("KODE_GANDA", GALAT, SEL, "Kode indikator ganda",
-           "Kode indikator '{value}' muncul lebih dari sekali ({place}); semua barisnya diabaikan. Hapus baris "
+           "Kode indikator '{value}' muncul lebih dari sekali ({detail}); semua barisnya diabaikan. Hapus baris "
            "salinan sehingga tiap indikator hanya ada satu baris."),
         _c("BARIS_HILANG", GALAT, SEL, "Baris indikator hilang",
            "Indikator {kode} ({value}) dari master tidak ada di berkas. Jangan menghapus baris; isi realisasinya "

@@ -90,32 +90,32 @@ class Column:
 def columns_for(periode: Periode) -> list[Column]:
     """The columns of the Kertas Kerja sheet for a period, in order."""
     cols = [
-        Column(H_NO, LOCKED, 5),
-        Column(H_KODE, LOCKED, 16),
-        Column(H_LEVEL, LOCKED, 11),
-        Column(H_URAIAN, LOCKED, 34),
-        Column(H_INDIKATOR, LOCKED, 40),
-        Column(H_SATUAN, LOCKED, 10),
-        Column(H_POLARITAS, LOCKED, 10),
-        Column(H_AGREGASI, LOCKED, 12),
-        Column(H_TARGET_TAHUNAN, LOCKED, 12),
-        Column(H_TARGET_SD, LOCKED, 12),
+        Column(H_NO, LOCKED, 4),
+        Column(H_KODE, LOCKED, 13),
+        Column(H_LEVEL, LOCKED, 9),
+        Column(H_URAIAN, LOCKED, 24),
+        Column(H_INDIKATOR, LOCKED, 30),
+        Column(H_SATUAN, LOCKED, 8),
+        Column(H_POLARITAS, LOCKED, 8),
+        Column(H_AGREGASI, LOCKED, 10),
+        Column(H_TARGET_TAHUNAN, LOCKED, 10),
+        Column(H_TARGET_SD, LOCKED, 10),
     ]
-    cols += [Column(h_realisasi_tw(t), LOCKED, 12) for t in range(1, periode.tw)]
+    cols += [Column(h_realisasi_tw(t), LOCKED, 10) for t in range(1, periode.tw)]
     cols += [
-        Column(H_REALISASI, INPUT, 14),
-        Column(H_REALISASI_SD, FORMULA, 14),
-        Column(H_CAPAIAN, FORMULA, 11),
-        Column(H_PAGU, LOCKED, 17),
+        Column(H_REALISASI, INPUT, 11),
+        Column(H_REALISASI_SD, FORMULA, 11),
+        Column(H_CAPAIAN, FORMULA, 9),
+        Column(H_PAGU, LOCKED, 14),
     ]
     if periode.tw > 1:
-        cols.append(Column(H_ANGGARAN_LALU, LOCKED, 17))
+        cols.append(Column(H_ANGGARAN_LALU, LOCKED, 14))
     cols += [
-        Column(H_ANGGARAN, INPUT, 17),
-        Column(H_PENDORONG, INPUT, 30),
-        Column(H_PENGHAMBAT, INPUT, 30),
-        Column(H_BUKTI, INPUT, 24),
-        Column(H_KETERANGAN, INPUT, 24),
+        Column(H_ANGGARAN, INPUT, 14),
+        Column(H_PENDORONG, INPUT, 20),
+        Column(H_PENGHAMBAT, INPUT, 20),
+        Column(H_BUKTI, INPUT, 15),
+        Column(H_KETERANGAN, INPUT, 15),
     ]
     return cols
 
@@ -150,3 +150,16 @@ def _num(x: float | None) -> float | None:
     if x is None or x != x:
         return None
     return round(float(x), 9)
+
+
+def wrapped_height(texts: list[tuple[str, float]], *, line_height: float = 12.0, minimum: float = 15.0) -> float:
+    """Row height (points) that shows wrapped texts whole: [(text, column width in characters)].
+
+    Spreadsheet applications do not re-measure rows of a file they open, so the writer sets them.
+    """
+    lines = 1
+    for text, width in texts:
+        per_line = max(1.0, width * 1.15)  # 9pt Arial fits ~1.15 characters per width unit
+        n = sum(max(1, -(-len(part) // int(per_line))) for part in str(text).split("\n"))
+        lines = max(lines, n)
+    return max(minimum, lines * line_height + 3)

@@ -48,3 +48,20 @@ def parse_periode(text: str) -> Periode:
     tw_raw = m.group(2).upper()
     tw = int(tw_raw) if tw_raw.isdigit() else _ROMAN[tw_raw]
     return Periode(int(m.group(1)), tw)
+
+
+_BULAN = (
+    "Januari", "Februari", "Maret", "April", "Mei", "Juni",
+    "Juli", "Agustus", "September", "Oktober", "November", "Desember",
+)
+_HARI = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
+
+
+def format_tanggal(date: object, *, hari: bool = False) -> str:
+    """Indonesian long date: ``10 Juli 2025`` (``Kamis, 10 Juli 2025`` with hari=True)."""
+    import datetime as dt
+
+    if not isinstance(date, dt.date):
+        return "-"
+    text = f"{date.day} {_BULAN[date.month - 1]} {date.year}"
+    return f"{_HARI[date.weekday()]}, {text}" if hari else text

@@ -1,0 +1,487 @@
+"""The nightly run: lock, scan the inbox, ingest, store, measure, rebuild the rekap, move files.
+
+Order of every file's fate, so that nothing is lost or doubled whatever moment the process dies:
+1. the file's outcome and destination are written to the ledger in one transaction;
+2. only then is the file moved (and its reason file written beside it).
+A file whose bytes the ledger knows but whose recorded destination does not exist yet is a move
+that a crash interrupted: the next run completes it instead of calling it a duplicate.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import errno
+import fcntl
+import hashlib
+import os
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kinerja_batch import __version__, layout
+from kinerja_batch import findings as F
+from kinerja_batch.config import Settings, Workspace
+from kinerja_batch.errors import RunLockedError
+from kinerja_batch.periode import Periode
+
+CRASH_ENV = "KINERJA_CRASH_AT"  # read only by the crash-test harness (tests/test_crash.py)
+
+IGNORED_NAMES = {"thumbs.db", "desktop.ini", ".ds_store"}
+
+
+def crash_point(step: str) -> None:
+    """Die here, like a power cut, when the test harness asks for this step."""
+    if os.environ.get(CRASH_ENV) == step:
+        os._exit(137)
+
+
+CRASH_STEPS = (
+    "setelah_kunci",
+    "sebelum_commit",
+    "setelah_commit",
+    "setelah_pindah",
+    "sebelum_rekap",
+    "saat_rekap",
+    "setelah_rekap",
+)
+
+
+# ------------------------------------------------------------------------------------------------
+# the lock
+
+
+@contextmanager
+def run_lock(ws: Workspace, *, wait: bool = False) -> Iterator[None]:
+    """One run at a time per workspace (an flock the kernel releases if the process dies)."""
+    ws.state_dir.mkdir(parents=True, exist_ok=True)
+    fd = os.open(ws.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except OSError as exc:
+            if exc.errno not in (errno.EAGAIN, errno.EACCES):
+                raise
+            holder = os.pread(fd, 200, 0).decode("utf-8", "replace").strip() or "proses lain"
+            raise RunLockedError(
+                f"Run lain sedang berjalan di ruang kerja ini ({holder}); tidak ada yang diubah. "
+                "Tunggu sampai selesai, atau jalankan dengan --tunggu agar menunggu giliran."
+            ) from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"PID {os.getpid()} sejak {dt.datetime.now():%Y-%m-%d %H:%M:%S}".encode(), 0)
+        yield
+    finally:
+        os.close(fd)  # closing releases the flock
+
+
+# ------------------------------------------------------------------------------------------------
+# scanning the inbox
+
+
+@dataclass(frozen=True)
+class InboxEntry:
+    path: Path
+    size: int
+    mtime: float
+
+
+@dataclass
+class Scan:
+    ready: list[InboxEntry] = field(default_factory=list)
+    left: list[tuple[str, str]] = field(default_factory=list)  # (name, reason)
+    ignored: list[str] = field(default_factory=list)
+
+
+def is_ignored(name: str) -> bool:
+    """Lock files, system files and hidden files: never processed, never moved."""
+    low = name.lower()
+    return (
+        name.startswith(("~$", ".", "._"))
+        or low in IGNORED_NAMES
+        or low.endswith((".tmp", ".crdownload", ".part"))
+    )
+
+
+def _open_elsewhere(folder: Path, name: str, names: set[str]) -> bool:
+    """Excel (``~$name``, or ``~$`` over its first two letters) or LibreOffice (``.~lock.name#``) holds it."""
+    return f"~${name}" in names or f"~${name[2:]}" in names or f".~lock.{name}#" in names
+
+
+def scan_inbox(ws: Workspace, settings: Settings, now: float | None = None) -> Scan:
+    """What the inbox holds: files ready in arrival order, files left for the next run, files ignored."""
+    now = time.time() if now is None else now
+    wait = settings.tunggu_menit * 60
+    out = Scan()
+    if not ws.inbox.exists():
+        return out
+    entries = list(os.scandir(ws.inbox))
+    names = {e.name for e in entries}
+    ready = []
+    for e in entries:
+        if is_ignored(e.name):
+            if e.is_file(follow_symlinks=False):
+                out.ignored.append(e.name)
+            continue
+        if e.is_dir(follow_symlinks=False):
+            continue  # arsip/, ditolak/ and anything staff made: only the top level is read
+        if e.is_symlink():
+            out.left.append((e.name, "tautan simbolik tidak diproses; salin berkas aslinya ke inbox/"))
+            continue
+        st = e.stat(follow_symlinks=False)
+        if _open_elsewhere(ws.inbox, e.name, names):
+            out.left.append((e.name, "sedang dibuka di Excel/LibreOffice (ada berkas kunci); diproses setelah ditutup"))
+        elif now - st.st_mtime < wait:
+            out.left.append((e.name, f"baru berubah kurang dari {settings.tunggu_menit:g} menit lalu; "
+                                     "mungkin masih disalin, diproses pada run berikutnya"))
+        else:
+            ready.append(InboxEntry(Path(e.path), st.st_size, st.st_mtime))
+    out.ready = sorted(ready, key=lambda x: (x.mtime, x.path.name))
+    out.left.sort()
+    out.ignored.sort()
+    return out
+
+
+def sha256_of(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def unique_destination(folder: Path, name: str, taken: set[str] | None = None) -> Path:
+    """``folder/name``, or ``name (2).xlsx`` ... when that exists: names never collide."""
+    stem, dot, ext = name.rpartition(".")
+    if not dot:
+        stem, ext = name, ""
+    candidate = folder / name
+    n = 2
+    while candidate.exists() or (taken is not None and str(candidate) in taken):
+        candidate = folder / (f"{stem} ({n}).{ext}" if dot else f"{stem} ({n})")
+        n += 1
+    return candidate
+
+
+# ------------------------------------------------------------------------------------------------
+# the report
+
+
+@dataclass
+class FileOutcome:
+    berkas: str
+    hasil: str  # diterima / ditolak / duplikat / ditinggal / konfirmasi
+    kode: str = ""
+    pesan: str = ""
+    kode_bidang: str = ""
+    periode: str = ""
+    lokasi: str = ""
+    terisi: int = 0
+    galat: int = 0
+    peringatan: int = 0
+
+
+@dataclass
+class RunReport:
+    run_id: int | None
+    dry_run: bool
+    started: str
+    files: list[FileOutcome] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)
+    rekap: list[str] = field(default_factory=list)
+    konfirmasi: list[str] = field(default_factory=list)
+    drafts: list[str] = field(default_factory=list)
+    status: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # periode -> per-bidang rows
+    temuan_terbuka: int = 0
+
+    def count(self, hasil: str) -> int:
+        return sum(1 for f in self.files if f.hasil == hasil)
+
+    @property
+    def n_galat(self) -> int:
+        return sum(f.galat for f in self.files)
+
+    @property
+    def needs_attention(self) -> bool:
+        return self.count("ditolak") > 0 or self.n_galat > 0
+
+    def as_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["jumlah"] = {h: self.count(h) for h in ("diterima", "konfirmasi", "ditolak", "duplikat", "ditinggal")}
+        d["jumlah"]["diabaikan"] = len(self.ignored)
+        d["jumlah"]["galat"] = self.n_galat
+        d["perlu_tindak_lanjut"] = self.needs_attention
+        return d
+
+
+# ------------------------------------------------------------------------------------------------
+# the run
+
+
+def known_periods(ws: Workspace, settings: Settings) -> set[Periode]:
+    """Periods files may belong to: the quarters of the configured year, and any with templates."""
+    from kinerja_batch.periode import parse_periode
+
+    periods = {Periode(settings.tahun, tw) for tw in range(1, 5)}
+    if ws.templates_dir.exists():
+        for d in ws.templates_dir.iterdir():
+            try:
+                periods.add(parse_periode(d.name))
+            except ValueError:
+                continue
+    return periods
+
+
+def _parse_in_child(path: Path, fmt: str, display: str, master: Any, periods: set[Periode],
+                    periode_hint: Periode | None, max_rows: int) -> tuple[str, Any]:
+    """Runs in the isolated child: read, identify and parse one workbook."""
+    from kinerja_batch.ingest import ReadError, read_workbook
+    from kinerja_batch.validate import Rejected, identify, parse_kertas_kerja
+
+    try:
+        raw = read_workbook(path, fmt, max_rows=max_rows)
+        identity = identify(raw, master, file=display, known_periods=periods, periode_hint=periode_hint)
+        if identity.kind == layout.KIND_KONFIRMASI:
+            return "konfirmasi", (identity, raw)
+        return "kertas_kerja", parse_kertas_kerja(raw, identity, master, file=display)
+    except ReadError as exc:
+        return "ditolak", F.make(exc.code, file=display, detail=exc.detail)
+    except Rejected as exc:
+        return "ditolak", exc.finding
+
+
+def run(
+    ws: Workspace,
+    *,
+    periode: Periode | None = None,
+    dry_run: bool = False,
+    wait: bool = False,
+    now: float | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> RunReport:
+    """The whole nightly job; returns what happened. Raises only for what must stop the run."""
+    from kinerja_batch.ledger import Ledger
+    from kinerja_batch.master import load_master
+    from kinerja_batch.safety import require_defusedxml
+
+    require_defusedxml()
+    settings = ws.settings()
+    master = load_master(ws.master_path)
+    report = RunReport(run_id=None, dry_run=dry_run, started=dt.datetime.now().replace(microsecond=0).isoformat())
+    with run_lock(ws, wait=wait):
+        crash_point("setelah_kunci")
+        with Ledger.open(ws.ledger_path, dry_run=dry_run) as ledger:
+            run_id = ledger.begin_run(settings.as_dict(), __version__)
+            report.run_id = run_id
+            scan = scan_inbox(ws, settings, now)
+            report.ignored = scan.ignored
+            for name, reason in scan.left:
+                report.files.append(FileOutcome(name, "ditinggal", pesan=reason))
+            touched: set[Periode] = set()
+            processor = _Processor(ws, settings, master, ledger, run_id, dry_run, periode, report, touched)
+            for i, entry in enumerate(scan.ready, 1):
+                if progress:
+                    progress(f"[{i}/{len(scan.ready)}] {entry.path.name}")
+                processor.process(entry)
+            wanted = {periode} if periode else touched | {settings.periode_aktif}
+            crash_point("sebelum_rekap")
+            from kinerja_batch.outputs import rebuild_outputs
+
+            rebuild_outputs(ws, settings, master, ledger, sorted(wanted), report, dry_run=dry_run, run_id=run_id)
+            crash_point("setelah_rekap")
+            ledger.finish_run(run_id, {k: v for k, v in report.as_dict().items() if k in ("jumlah", "rekap")})
+    return report
+
+
+class _Processor:
+    """Takes one inbox file at a time to its single final place."""
+
+    def __init__(self, ws: Workspace, settings: Settings, master: Any, ledger: Any, run_id: int, dry_run: bool,
+                 periode_hint: Periode | None, report: RunReport, touched: set[Periode]) -> None:
+        self.ws = ws
+        self.settings = settings
+        self.master = master
+        self.ledger = ledger
+        self.run_id = run_id
+        self.dry_run = dry_run
+        self.periode_hint = periode_hint
+        self.report = report
+        self.touched = touched
+        self.periods = known_periods(ws, settings)
+        self.taken: set[str] = set()  # destinations promised in a dry run
+
+    # -------------------------------------------------------------- helpers
+    def _rel(self, path: Path) -> str:
+        return str(path.relative_to(self.ws.root))
+
+    def _move(self, src: Path, dest: Path, reason: str | None = None) -> None:
+        if self.dry_run:
+            return
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        if reason is not None:
+            reason_path = dest.with_name(dest.name + ".alasan.txt")
+            tmp = reason_path.with_name("." + reason_path.name + ".tmp")
+            tmp.write_text(reason, encoding="utf-8")
+            os.replace(tmp, reason_path)
+        os.replace(src, dest)
+        crash_point("setelah_pindah")
+
+    def _destination(self, folder: Path, name: str) -> Path:
+        dest = unique_destination(folder, name, self.taken)
+        self.taken.add(str(dest))
+        return dest
+
+    def _received(self, entry: InboxEntry) -> dt.datetime:
+        return dt.datetime.fromtimestamp(min(entry.mtime, time.time())).replace(microsecond=0)
+
+    # -------------------------------------------------------------- one file
+    def process(self, entry: InboxEntry) -> None:
+        from kinerja_batch.safety import IsolatedFailure, run_isolated, sniff
+
+        name = entry.path.name
+        sha = sha256_of(entry.path)
+        known = self.ledger.files_with_sha(sha)
+        if known:
+            self._known_bytes(entry, sha, known)
+            return
+        sniffed = sniff(entry.path, self.settings.batas, display_name=name, fresh_seconds=600)
+        if sniffed.finding is not None:
+            if sniffed.retry:
+                self.report.files.append(FileOutcome(name, "ditinggal", kode=sniffed.finding.code,
+                                                     pesan="berkas tampak terpotong dan baru berubah; mungkin "
+                                                           "masih disalin, diperiksa lagi pada run berikutnya"))
+                return
+            self._reject(entry, sha, sniffed.finding)
+            return
+        limits = self.settings.batas
+        try:
+            kind, result = run_isolated(
+                _parse_in_child, entry.path, sniffed.format, name, self.master, self.periods, self.periode_hint,
+                limits.baris_maks, memory_mb=limits.memori_mb, seconds=limits.detik_maks,
+            )
+        except IsolatedFailure as exc:
+            if exc.kind == "memory":
+                finding = F.make("TERLALU_BESAR", file=name, detail=f"membaca berkas memerlukan memori lebih dari "
+                                                                    f"{limits.memori_mb} MB")
+            elif exc.kind == "timeout":
+                finding = F.make("TERLALU_BESAR", file=name, detail=f"membaca berkas memerlukan waktu lebih dari "
+                                                                    f"{limits.detik_maks:g} detik")
+            else:
+                finding = F.make("RUSAK", file=name, detail="pembaca berkas berhenti mendadak")
+            self._reject(entry, sha, finding)
+            return
+        if kind == "ditolak":
+            self._reject(entry, sha, result)
+        elif kind == "konfirmasi":
+            self._konfirmasi(entry, sha, *result)
+        else:
+            self._accept(entry, sha, result)
+
+    def _known_bytes(self, entry: InboxEntry, sha: str, known: list[Any]) -> None:
+        name = entry.path.name
+        first = known[0]
+        # a crash between commit and move: the ledger promised a place the file never reached
+        pending = [k for k in known if k["nama_asli"] == name and not (self.ws.root / k["lokasi"]).exists()]
+        if pending:
+            row = pending[-1]
+            dest = self.ws.root / row["lokasi"]
+            reason = _reason_text(row["alasan"], name) if row["hasil"] == "ditolak" else None
+            self._move(entry.path, dest, reason)
+            self.report.files.append(FileOutcome(name, row["hasil"], kode=row["kode"] or "",
+                                                 pesan="pemindahan yang terputus pada run sebelumnya diselesaikan",
+                                                 kode_bidang=row["kode_bidang"] or "", periode=row["periode"] or "",
+                                                 lokasi=row["lokasi"]))
+            return
+        when = str(first["diterima"])
+        finding = F.make("DUPLIKAT", file=name, value=first["nama_asli"], detail=when)
+        dest = self._destination(self.ws.arsip / "duplikat", name)
+        with self.ledger.transaction():
+            crash_point("sebelum_commit")
+            file_id = self.ledger.record_file(
+                self.run_id, sha256=sha, nama_asli=name, ukuran=entry.size, mtime=entry.mtime,
+                diterima=self._received(entry).isoformat(sep=" "), hasil="duplikat", lokasi=self._rel(dest),
+                kode="DUPLIKAT", alasan=finding.message, kode_bidang=first["kode_bidang"], periode=first["periode"])
+            self.ledger.record_findings(self.run_id, [finding], file_id=file_id)
+        crash_point("setelah_commit")
+        self._move(entry.path, dest)
+        self.report.files.append(FileOutcome(name, "duplikat", kode="DUPLIKAT", pesan=finding.message,
+                                             lokasi=self._rel(dest)))
+
+    def _reject(self, entry: InboxEntry, sha: str, finding: F.Finding) -> None:
+        name = entry.path.name
+        dest = self._destination(self.ws.ditolak, name)
+        with self.ledger.transaction():
+            crash_point("sebelum_commit")
+            file_id = self.ledger.record_file(
+                self.run_id, sha256=sha, nama_asli=name, ukuran=entry.size, mtime=entry.mtime,
+                diterima=self._received(entry).isoformat(sep=" "), hasil="ditolak", lokasi=self._rel(dest),
+                kode=finding.code, alasan=finding.message, kode_bidang=finding.bidang or None,
+                periode=finding.periode or None)
+            self.ledger.record_findings(self.run_id, [finding], file_id=file_id)
+        crash_point("setelah_commit")
+        self._move(entry.path, dest, _reason_text(finding.message, name))
+        self.report.files.append(FileOutcome(name, "ditolak", kode=finding.code, pesan=finding.message,
+                                             kode_bidang=finding.bidang, periode=finding.periode,
+                                             lokasi=self._rel(dest)))
+
+    def _accept(self, entry: InboxEntry, sha: str, parsed: Any) -> None:
+        name = entry.path.name
+        ident = parsed.identity
+        p: Periode = ident.periode
+        received = self._received(entry)
+        deadline = self.settings.deadline(p)
+        late = deadline is not None and received.date() > deadline
+        dest = self._destination(self.ws.arsip / str(p), name)
+        n_galat = sum(1 for f in parsed.findings if f.level == F.GALAT)
+        n_warn = sum(1 for f in parsed.findings if f.level == F.PERINGATAN)
+        with self.ledger.transaction():
+            crash_point("sebelum_commit")
+            file_id = self.ledger.record_file(
+                self.run_id, sha256=sha, nama_asli=name, ukuran=entry.size, mtime=entry.mtime,
+                diterima=received.isoformat(sep=" "), hasil="diterima", lokasi=self._rel(dest),
+                jenis=layout.KIND_KERTAS_KERJA, kode_bidang=ident.kode_bidang, periode=str(p))
+            sub_id = self.ledger.record_submission(
+                file_id, kode_bidang=ident.kode_bidang, periode=str(p), tahun=p.tahun, tw=p.tw,
+                diterima=received.isoformat(sep=" "), terlambat=late, rows=parsed.rows,
+                n_indikator=len(self.master.indikator_of(ident.kode_bidang)), n_galat=n_galat, n_peringatan=n_warn)
+            self.ledger.record_findings(self.run_id, parsed.findings, file_id=file_id, submission_id=sub_id)
+        crash_point("setelah_commit")
+        self._move(entry.path, dest)
+        self.touched.add(p)
+        self.report.files.append(FileOutcome(
+            name, "diterima", kode_bidang=ident.kode_bidang, periode=str(p), lokasi=self._rel(dest),
+            terisi=parsed.n_filled, galat=n_galat, peringatan=n_warn,
+            pesan=("terlambat; " if late else "") + f"{parsed.n_filled} indikator terisi"))
+
+    def _konfirmasi(self, entry: InboxEntry, sha: str, identity: Any, raw: Any) -> None:
+        from kinerja_batch.konfirmasi import apply_answers
+
+        name = entry.path.name
+        p: Periode = identity.periode
+        dest = self._destination(self.ws.arsip / str(p), name)
+        received = self._received(entry)
+        with self.ledger.transaction():
+            crash_point("sebelum_commit")
+            file_id = self.ledger.record_file(
+                self.run_id, sha256=sha, nama_asli=name, ukuran=entry.size, mtime=entry.mtime,
+                diterima=received.isoformat(sep=" "), hasil="konfirmasi", lokasi=self._rel(dest),
+                jenis=layout.KIND_KONFIRMASI, kode_bidang=identity.kode_bidang, periode=str(p))
+            summary = apply_answers(self.ledger, self.master, self.settings, raw, identity, file=name,
+                                    file_id=file_id, run_id=self.run_id)
+        crash_point("setelah_commit")
+        self._move(entry.path, dest)
+        self.touched.add(p)
+        self.report.files.append(FileOutcome(
+            name, "konfirmasi", kode_bidang=identity.kode_bidang, periode=str(p), lokasi=self._rel(dest),
+            galat=summary.n_invalid, pesan=summary.text()))
+
+
+def _reason_text(message: str, name: str) -> str:
+    return (
+        f"Berkas: {name}\n"
+        f"Ditolak oleh kinerja-batch pada {dt.datetime.now():%Y-%m-%d %H:%M}.\n\n"
+        f"{message}\n\n"
+        "Setelah diperbaiki, taruh kembali berkasnya di folder inbox/; berkas ini tetap disimpan di sini "
+        "sebagai arsip.\n"
+    )

@@ -1,0 +1,198 @@
+"""The command line: parse options, call one core function, print, exit.
+
+Exit codes: 0 selesai; 1 selesai tetapi ada yang perlu ditindaklanjuti, atau galat yang
+menghentikan perintah; 2 penggunaan salah (opsi/argumen). Heavy libraries are imported inside
+the commands so that ``kinerja-batch --help`` starts fast.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from kinerja_batch import __version__, _click_id
+from kinerja_batch.config import Workspace
+from kinerja_batch.errors import KinerjaError
+
+_click_id.install()
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+EXIT_CODES = """\b
+Kode keluar:
+  0  selesai tanpa masalah
+  1  selesai tetapi ada yang perlu ditindaklanjuti (berkas ditolak, galat),
+     atau galat yang menghentikan perintah (pengaturan/master salah)
+  2  penggunaan salah (opsi atau argumen tidak dikenal)"""
+
+
+class _Group(click.Group):
+    """Turns every KinerjaError of a command into click's error output and exit code 1, in one place."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KinerjaError as exc:
+            raise click.ClickException(str(exc)) from exc
+
+
+def _workspace_option(func: Any) -> Any:
+    return click.option(
+        "-w",
+        "--workspace",
+        "workspace",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help="Folder ruang kerja (bawaan: folder saat ini).",
+    )(func)
+
+
+def _periode_type(value: str | None) -> Any:
+    from kinerja_batch.periode import parse_periode
+
+    if value is None:
+        return None
+    try:
+        return parse_periode(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from exc
+
+
+def _resolve(ctx: click.Context, workspace: Path | None) -> Workspace:
+    root = workspace or (ctx.obj or {}).get("workspace") or Path.cwd()
+    return Workspace(Path(root))
+
+
+@click.group(cls=_Group, context_settings=CONTEXT, epilog=EXIT_CODES)
+@_workspace_option
+@click.version_option(__version__, "-V", "--version", prog_name="kinerja-batch")
+@click.pass_context
+def cli(ctx: click.Context, workspace: Path | None) -> None:
+    """Pengumpulan dan pengukuran data kinerja (SAKIP).
+
+    \b
+    Alur kerja tiap triwulan:
+      kinerja-batch init ruang-kerja            # sekali: buat ruang kerja
+      kinerja-batch templates --periode 2025-TW2  # kertas kerja per bidang
+      (kirim, lalu taruh berkas kembalian di inbox/)
+      kinerja-batch run                          # tiap malam dari cron
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["workspace"] = workspace
+
+
+@cli.command(context_settings=CONTEXT, epilog=EXIT_CODES)
+@click.argument("folder", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--paksa", is_flag=True, help="Timpa kinerja.toml dan master_indikator.xlsx yang sudah ada.")
+@click.pass_context
+def init(ctx: click.Context, folder: Path | None, paksa: bool) -> None:
+    """Buat ruang kerja baru berisi kinerja.toml, contoh master_indikator.xlsx,
+    serta folder templates_xlsx/, inbox/ dan outbox/.
+
+    \b
+    Contoh:
+      kinerja-batch init /srv/kinerja
+    """
+    from kinerja_batch.config import init_workspace
+
+    root = folder or _resolve(ctx, None).root
+    ws = init_workspace(root, force=paksa)
+    click.echo(f"Ruang kerja dibuat di {ws.root}")
+    click.echo(f"  - {ws.config_path.name}: sesuaikan nama kantor, periode aktif dan batas waktu")
+    click.echo(f"  - {ws.master_path.name}: ganti dengan master indikator kantor Anda")
+    click.echo(f"Langkah berikutnya: kinerja-batch -w {ws.root} templates --periode {_active(ws)}")
+
+
+def _active(ws: Workspace) -> str:
+    try:
+        return str(ws.settings().periode_aktif)
+    except KinerjaError:
+        return "2025-TW1"
+
+
+@cli.command(context_settings=CONTEXT, epilog=EXIT_CODES)
+@_workspace_option
+@click.option("--periode", "periode", help="Periode, misalnya 2025-TW2 (bawaan: periode aktif di kinerja.toml).")
+@click.option("--bidang", "bidang", multiple=True, metavar="KODE",
+              help="Hanya bidang ini (boleh diulang). Bawaan: semua bidang di master.")
+@click.pass_context
+def templates(ctx: click.Context, workspace: Path | None, periode: str | None, bidang: tuple[str, ...]) -> None:
+    """Tulis kertas kerja satu berkas per bidang ke templates_xlsx/<periode>/.
+
+    Kertas kerja berisi indikator bidang dari master, target, realisasi triwulan
+    sebelumnya (bila sudah diterima), kolom isian berwarna, rumus capaian yang
+    langsung terhitung, dan proteksi pada sel yang tidak boleh diubah.
+
+    \b
+    Contoh:
+      kinerja-batch templates --periode 2025-TW2
+      kinerja-batch -w /srv/kinerja templates --periode 2025-TW3 --bidang IKP --bidang TIK
+    """
+    from kinerja_batch.master import load_master
+    from kinerja_batch.templates import write_templates
+
+    ws = _resolve(ctx, workspace)
+    settings = ws.settings()
+    p = _periode_type(periode) or settings.periode_aktif
+    master = load_master(ws.master_path)
+    history = _history(ws, p)
+    written = write_templates(ws, master, settings, p, bidang or None, history=history)
+    for info in written:
+        click.echo(f"  {info.path.relative_to(ws.root)}  ({info.n_indikator} indikator)")
+    click.echo(f"{len(written)} kertas kerja {p} ditulis ke {ws.templates_dir / str(p)}")
+
+
+@cli.command(context_settings=CONTEXT, epilog=EXIT_CODES)
+@_workspace_option
+@click.option("--periode", "periode", help="Hanya periode ini untuk rekap, dan periode bagi berkas tanpa metadata.")
+@click.option("--dry-run", "dry_run", is_flag=True, help="Lakukan semuanya tanpa memindahkan berkas, menulis buku "
+              "besar atau keluaran; tampilkan apa yang akan terjadi.")
+@click.option("--json", "as_json", is_flag=True, help="Cetak hasil sebagai JSON (untuk mesin).")
+@click.option("--tunggu", is_flag=True, help="Bila run lain sedang berjalan, tunggu giliran alih-alih berhenti.")
+@click.pass_context
+def run(ctx: click.Context, workspace: Path | None, periode: str | None, dry_run: bool, as_json: bool,
+        tunggu: bool) -> None:
+    """Proses semua berkas baru di inbox/: validasi, simpan ke buku besar, hitung capaian dan
+    predikat, tandai temuan, pindahkan berkas ke arsip atau ditolak, lalu tulis ulang
+    outbox/rekap_<periode>.xlsx.
+
+    \b
+    Contoh (crontab, tiap malam pukul 23.00):
+      0 23 * * *  kinerja-batch -w /srv/kinerja run >> /srv/kinerja/run.log 2>&1
+    """
+    import json as json_module
+
+    from kinerja_batch.batch import run as run_batch
+
+    ws = _resolve(ctx, workspace)
+    p = _periode_type(periode)
+    tty = sys.stderr.isatty() and not as_json
+    progress = (lambda text: click.echo(f"\r{text[:78]:<78}", nl=False, err=True)) if tty else None
+    report = run_batch(ws, periode=p, dry_run=dry_run, wait=tunggu, progress=progress)
+    if tty:
+        click.echo("\r" + " " * 78 + "\r", nl=False, err=True)
+    if as_json:
+        click.echo(json_module.dumps(report.as_dict(), ensure_ascii=False, indent=2, default=str))
+    else:
+        from kinerja_batch.summary import run_summary
+
+        click.echo(run_summary(report))
+    ctx.exit(1 if report.needs_attention else 0)
+
+
+def _history(ws: Workspace, periode: Any) -> Any:
+    """Accepted values of earlier quarters from the ledger, when there is one."""
+    if not ws.ledger_path.exists() or periode.tw == 1:
+        return None
+    from kinerja_batch.ledger import Ledger
+
+    with Ledger.open(ws.ledger_path) as ledger:
+        return ledger.current_values(periode.tahun)
+
+
+def main() -> None:
+    """Console entry point (``kinerja-batch`` and ``python -m kinerja_batch``)."""
+    cli(prog_name="kinerja-batch")

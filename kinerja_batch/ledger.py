@@ -1,0 +1,362 @@
+"""The ledger: one SQLite file per workspace (``.kinerja/ledger.sqlite``) holding every run, every
+file that entered the inbox, every submission, every value with its source file and cell, every
+finding, and the audit trail of changed values.
+
+One writer at a time (the run lock in batch.py); WAL so that ``status`` can read during a run.
+The schema carries a version; :data:`MIGRATIONS` brings an older ledger up to date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from kinerja_batch.findings import Finding
+
+SCHEMA_VERSION = 1
+
+MIGRATIONS: list[str] = [
+    # version 1
+    """
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE TABLE runs (
+        id INTEGER PRIMARY KEY,
+        mulai TEXT NOT NULL,
+        selesai TEXT,
+        versi_alat TEXT NOT NULL,
+        pengaturan TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'berjalan',
+        ringkasan TEXT
+    );
+    CREATE TABLE files (
+        id INTEGER PRIMARY KEY,
+        run_id INTEGER NOT NULL REFERENCES runs(id),
+        sha256 TEXT NOT NULL,
+        nama_asli TEXT NOT NULL,
+        ukuran INTEGER NOT NULL,
+        mtime REAL NOT NULL,
+        diterima TEXT NOT NULL,
+        hasil TEXT NOT NULL,           -- diterima / ditolak / duplikat / konfirmasi
+        kode TEXT,                     -- file-level finding code when rejected or duplicate
+        alasan TEXT,
+        lokasi TEXT NOT NULL,          -- where the file was moved, relative to the workspace
+        jenis TEXT,
+        kode_bidang TEXT,
+        periode TEXT
+    );
+    CREATE INDEX files_sha ON files(sha256);
+    CREATE TABLE submissions (
+        id INTEGER PRIMARY KEY,
+        file_id INTEGER NOT NULL REFERENCES files(id),
+        kode_bidang TEXT NOT NULL,
+        periode TEXT NOT NULL,
+        versi INTEGER NOT NULL,
+        diterima TEXT NOT NULL,
+        terlambat INTEGER NOT NULL,
+        superseded_by INTEGER REFERENCES submissions(id),
+        n_indikator INTEGER NOT NULL,
+        n_terisi INTEGER NOT NULL,
+        n_galat INTEGER NOT NULL,
+        n_peringatan INTEGER NOT NULL
+    );
+    CREATE INDEX submissions_bp ON submissions(kode_bidang, periode);
+    CREATE TABLE nilai (
+        id INTEGER PRIMARY KEY,
+        submission_id INTEGER NOT NULL REFERENCES submissions(id),
+        kode_indikator TEXT NOT NULL,
+        kode_bidang TEXT NOT NULL,
+        periode TEXT NOT NULL,
+        tahun INTEGER NOT NULL,
+        tw INTEGER NOT NULL,
+        realisasi REAL,
+        realisasi_teks TEXT,
+        anggaran REAL,
+        anggaran_teks TEXT,
+        pendorong TEXT NOT NULL DEFAULT '',
+        penghambat TEXT NOT NULL DEFAULT '',
+        bukti TEXT NOT NULL DEFAULT '',
+        keterangan TEXT NOT NULL DEFAULT '',
+        lembar TEXT NOT NULL,
+        baris INTEGER NOT NULL,
+        sel_realisasi TEXT,
+        sel_anggaran TEXT,
+        aktif INTEGER NOT NULL DEFAULT 1
+    );
+    CREATE INDEX nilai_aktif ON nilai(tahun, aktif);
+    CREATE INDEX nilai_sub ON nilai(submission_id);
+    CREATE TABLE temuan (
+        id INTEGER PRIMARY KEY,
+        run_id INTEGER NOT NULL REFERENCES runs(id),
+        file_id INTEGER REFERENCES files(id),
+        submission_id INTEGER REFERENCES submissions(id),
+        kode TEXT NOT NULL,
+        level TEXT NOT NULL,
+        kode_bidang TEXT NOT NULL DEFAULT '',
+        periode TEXT NOT NULL DEFAULT '',
+        kode_indikator TEXT NOT NULL DEFAULT '',
+        berkas TEXT NOT NULL DEFAULT '',
+        lembar TEXT NOT NULL DEFAULT '',
+        sel TEXT NOT NULL DEFAULT '',
+        nilai TEXT NOT NULL DEFAULT '',
+        pesan TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'Terbuka',
+        tanggapan TEXT NOT NULL DEFAULT '',
+        penjelasan TEXT NOT NULL DEFAULT '',
+        dibuat TEXT NOT NULL,
+        diubah TEXT NOT NULL,
+        data TEXT NOT NULL DEFAULT '{}'
+    );
+    CREATE INDEX temuan_bp ON temuan(kode_bidang, periode, status);
+    CREATE TABLE audit (
+        id INTEGER PRIMARY KEY,
+        waktu TEXT NOT NULL,
+        run_id INTEGER REFERENCES runs(id),
+        kode_indikator TEXT NOT NULL,
+        kode_bidang TEXT NOT NULL,
+        periode TEXT NOT NULL,
+        kolom TEXT NOT NULL,
+        lama TEXT,
+        baru TEXT,
+        sumber_berkas TEXT NOT NULL,
+        sel TEXT NOT NULL,
+        alasan TEXT NOT NULL
+    );
+    """,
+]
+
+
+def now_text() -> str:
+    return dt.datetime.now().replace(microsecond=0).isoformat(sep=" ")
+
+
+class Ledger:
+    """A connection to the ledger with the queries the stages need."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path | None) -> None:
+        self.conn = conn
+        self.path = path
+        conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA foreign_keys = ON")
+        self._migrate()
+
+    # ------------------------------------------------------------------ opening
+    @classmethod
+    @contextmanager
+    def open(cls, path: Path, *, dry_run: bool = False) -> Iterator[Ledger]:
+        """Open (creating) the ledger. With ``dry_run`` work on an in-memory copy that is thrown away."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if dry_run:
+            conn = sqlite3.connect(":memory:", isolation_level=None)
+            if path.exists():
+                src = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+                src.backup(conn)
+                src.close()
+            ledger = cls(conn, None)
+        else:
+            conn = sqlite3.connect(path, isolation_level=None, timeout=30)
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = FULL")
+            ledger = cls(conn, path)
+        try:
+            yield ledger
+        finally:
+            conn.close()
+
+    def _migrate(self) -> None:
+        has_meta = self.conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type='table' AND name='meta'"
+        ).fetchone()
+        version = 0
+        if has_meta:
+            row = self.conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+            version = int(row[0]) if row else 0
+        if version > SCHEMA_VERSION:
+            from kinerja_batch.errors import KinerjaError
+
+            raise KinerjaError(
+                f"Buku besar {self.path} dibuat oleh versi kinerja-batch yang lebih baru (skema {version}). "
+                "Perbarui kinerja-batch."
+            )
+        for v in range(version, SCHEMA_VERSION):
+            with self.transaction():
+                self._run_script(MIGRATIONS[v])
+                self.conn.execute(
+                    "INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', ?)", (str(v + 1),)
+                )
+
+    def _run_script(self, script: str) -> None:
+        # executescript would COMMIT our transaction; run the statements one by one inside it
+        for statement in script.split(";"):
+            if statement.strip():
+                self.conn.execute(statement)
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """BEGIN IMMEDIATE ... COMMIT, rolled back on any exception."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    # ------------------------------------------------------------------ runs
+    def begin_run(self, settings: dict[str, Any], version: str) -> int:
+        with self.transaction():
+            cur = self.conn.execute(
+                "INSERT INTO runs(mulai, versi_alat, pengaturan) VALUES (?, ?, ?)",
+                (now_text(), version, json.dumps(settings, ensure_ascii=False, sort_keys=True)),
+            )
+        return int(cur.lastrowid or 0)
+
+    def finish_run(self, run_id: int, summary: dict[str, Any], status: str = "selesai") -> None:
+        with self.transaction():
+            self.conn.execute(
+                "UPDATE runs SET selesai=?, status=?, ringkasan=? WHERE id=?",
+                (now_text(), status, json.dumps(summary, ensure_ascii=False, default=str), run_id),
+            )
+
+    # ------------------------------------------------------------------ files
+    def file_by_sha(self, sha256: str) -> sqlite3.Row | None:
+        """The first processed file with these bytes."""
+        return self.conn.execute("SELECT * FROM files WHERE sha256=? ORDER BY id LIMIT 1", (sha256,)).fetchone()
+
+    def files_with_sha(self, sha256: str) -> list[sqlite3.Row]:
+        return list(self.conn.execute("SELECT * FROM files WHERE sha256=? ORDER BY id", (sha256,)))
+
+    def record_file(self, run_id: int, *, sha256: str, nama_asli: str, ukuran: int, mtime: float, diterima: str,
+                    hasil: str, lokasi: str, kode: str | None = None, alasan: str | None = None,
+                    jenis: str | None = None, kode_bidang: str | None = None, periode: str | None = None) -> int:
+        cur = self.conn.execute(
+            "INSERT INTO files(run_id, sha256, nama_asli, ukuran, mtime, diterima, hasil, kode, alasan, lokasi,"
+            " jenis, kode_bidang, periode) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (run_id, sha256, nama_asli, ukuran, mtime, diterima, hasil, kode, alasan, lokasi, jenis, kode_bidang,
+             periode),
+        )
+        return int(cur.lastrowid or 0)
+
+    def all_files(self) -> list[sqlite3.Row]:
+        return list(self.conn.execute("SELECT * FROM files ORDER BY id"))
+
+    # ------------------------------------------------------------------ submissions and values
+    def record_submission(self, file_id: int, *, kode_bidang: str, periode: str, tahun: int, tw: int,
+                          diterima: str, terlambat: bool, rows: Sequence[dict[str, Any]], n_indikator: int,
+                          n_galat: int, n_peringatan: int) -> int:
+        """Store a submission and its values; it supersedes the current one of the same bidang and period."""
+        prev = self.conn.execute(
+            "SELECT id, versi FROM submissions WHERE kode_bidang=? AND periode=? AND superseded_by IS NULL",
+            (kode_bidang, periode),
+        ).fetchone()
+        versi = int(prev["versi"]) + 1 if prev else 1
+        n_terisi = sum(1 for r in rows if r.get("realisasi") is not None)
+        cur = self.conn.execute(
+            "INSERT INTO submissions(file_id, kode_bidang, periode, versi, diterima, terlambat, n_indikator,"
+            " n_terisi, n_galat, n_peringatan) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            (file_id, kode_bidang, periode, versi, diterima, int(terlambat), n_indikator, n_terisi, n_galat,
+             n_peringatan),
+        )
+        sub_id = int(cur.lastrowid or 0)
+        if prev:
+            self.conn.execute("UPDATE submissions SET superseded_by=? WHERE id=?", (sub_id, prev["id"]))
+            self.conn.execute("UPDATE nilai SET aktif=0 WHERE submission_id=?", (prev["id"],))
+        self.conn.executemany(
+            "INSERT INTO nilai(submission_id, kode_indikator, kode_bidang, periode, tahun, tw, realisasi,"
+            " realisasi_teks, anggaran, anggaran_teks, pendorong, penghambat, bukti, keterangan, lembar, baris,"
+            " sel_realisasi, sel_anggaran) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            [
+                (sub_id, r["kode_indikator"], kode_bidang, periode, tahun, tw, r.get("realisasi"),
+                 r.get("realisasi_text"), r.get("anggaran"), r.get("anggaran_text"), r.get("pendorong", ""),
+                 r.get("penghambat", ""), r.get("bukti", ""), r.get("keterangan", ""), r.get("sheet", ""),
+                 r.get("excel_row", 0), r.get("cell_realisasi"), r.get("cell_anggaran"))
+                for r in rows
+            ],
+        )
+        return sub_id
+
+    def current_values(self, tahun: int | None = None) -> pd.DataFrame:
+        """Values of current (not superseded) submissions, with their source file and cell."""
+        import pandas as pd
+
+        sql = (
+            "SELECT n.id AS nilai_id, n.kode_indikator, n.kode_bidang, n.periode, n.tahun, n.tw, n.realisasi,"
+            " n.realisasi_teks, n.anggaran, n.anggaran_teks, n.pendorong, n.penghambat, n.bukti, n.keterangan,"
+            " n.lembar, n.baris, n.sel_realisasi, n.sel_anggaran, n.submission_id, f.nama_asli AS berkas,"
+            " f.lokasi AS lokasi FROM nilai n JOIN submissions s ON s.id = n.submission_id"
+            " JOIN files f ON f.id = s.file_id WHERE n.aktif = 1"
+        )
+        params: tuple[Any, ...] = ()
+        if tahun is not None:
+            sql += " AND n.tahun <= ?"
+            params = (tahun,)
+        frame = pd.read_sql_query(sql + " ORDER BY n.tahun, n.tw, n.id", self.conn, params=params)
+        for col in ("realisasi", "anggaran"):
+            frame[col] = frame[col].astype("float64")
+        return frame
+
+    def current_submissions(self, periode: str | None = None) -> list[sqlite3.Row]:
+        sql = (
+            "SELECT s.*, f.nama_asli AS berkas, f.lokasi AS lokasi FROM submissions s JOIN files f ON f.id = s.file_id"
+            " WHERE s.superseded_by IS NULL"
+        )
+        if periode is None:
+            return list(self.conn.execute(sql + " ORDER BY s.id"))
+        return list(self.conn.execute(sql + " AND s.periode=? ORDER BY s.id", (periode,)))
+
+    def submission_history(self, kode_bidang: str, periode: str) -> list[sqlite3.Row]:
+        return list(self.conn.execute(
+            "SELECT * FROM submissions WHERE kode_bidang=? AND periode=? ORDER BY versi", (kode_bidang, periode)))
+
+    # ------------------------------------------------------------------ findings
+    def record_findings(self, run_id: int, items: Sequence[Finding], *, file_id: int | None = None,
+                        submission_id: int | None = None) -> None:
+        when = now_text()
+        self.conn.executemany(
+            "INSERT INTO temuan(run_id, file_id, submission_id, kode, level, kode_bidang, periode, kode_indikator,"
+            " berkas, lembar, sel, nilai, pesan, dibuat, diubah, data) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            [
+                (run_id, file_id, submission_id, f.code, f.level, f.bidang, f.periode, f.kode_indikator, f.file,
+                 f.sheet, f.cell, f.value, f.message, when, when,
+                 json.dumps(f.data, ensure_ascii=False, default=str))
+                for f in items
+            ],
+        )
+
+    def findings(self, *, periode: str | None = None, current_only: bool = True) -> list[sqlite3.Row]:
+        """Findings of current submissions (and file-level ones) of a period."""
+        sql = (
+            "SELECT t.* FROM temuan t LEFT JOIN submissions s ON s.id = t.submission_id"
+            " WHERE (t.submission_id IS NULL OR s.superseded_by IS NULL OR ? = 0)"
+        )
+        params: list[Any] = [int(current_only)]
+        if periode is not None:
+            sql += " AND t.periode = ?"
+            params.append(periode)
+        return list(self.conn.execute(sql + " ORDER BY t.kode_bidang, t.id", params))
+
+    def rejected_files(self, run_id: int | None = None) -> list[sqlite3.Row]:
+        sql = "SELECT * FROM files WHERE hasil = 'ditolak'"
+        if run_id is None:
+            return list(self.conn.execute(sql + " ORDER BY id"))
+        return list(self.conn.execute(sql + " AND run_id = ? ORDER BY id", (run_id,)))
+
+    # ------------------------------------------------------------------ audit
+    def record_audit(self, run_id: int | None, *, kode_indikator: str, kode_bidang: str, periode: str, kolom: str,
+                     lama: Any, baru: Any, sumber_berkas: str, sel: str, alasan: str) -> None:
+        self.conn.execute(
+            "INSERT INTO audit(waktu, run_id, kode_indikator, kode_bidang, periode, kolom, lama, baru, sumber_berkas,"
+            " sel, alasan) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            (now_text(), run_id, kode_indikator, kode_bidang, periode, kolom,
+             None if lama is None else str(lama), None if baru is None else str(baru), sumber_berkas, sel, alasan),
+        )
+
+    def audit_rows(self) -> list[sqlite3.Row]:
+        return list(self.conn.execute("SELECT * FROM audit ORDER BY id"))

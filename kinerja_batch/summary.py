@@ -1,0 +1,48 @@
+"""Indonesian text a person reads after a run (the CLI prints it; cron mails it)."""
+
+from __future__ import annotations
+
+from kinerja_batch.batch import RunReport
+
+_LABEL = {
+    "diterima": "diterima",
+    "konfirmasi": "jawaban konfirmasi",
+    "ditolak": "ditolak",
+    "duplikat": "duplikat",
+    "ditinggal": "ditinggal untuk run berikutnya",
+}
+
+
+def run_summary(report: RunReport) -> str:
+    """A short summary: counts, each file's fate, per-bidang status, where the rekap is."""
+    lines = []
+    head = "Simulasi (--dry-run): tidak ada yang diubah." if report.dry_run else f"Run #{report.run_id} selesai."
+    lines.append(head)
+    counts = ", ".join(f"{report.count(k)} {label}" for k, label in _LABEL.items())
+    lines.append(f"Berkas: {counts}; {len(report.ignored)} diabaikan.")
+    for f in report.files:
+        where = f" -> {f.lokasi}" if f.lokasi else ""
+        what = f.kode + ": " if f.kode else ""
+        extra = f" ({f.kode_bidang} {f.periode})" if f.kode_bidang else ""
+        detail = f"{what}{f.pesan}".strip()
+        galat = f"; {f.galat} galat" if f.galat else ""
+        lines.append(f"  [{_LABEL.get(f.hasil, f.hasil)}] {f.berkas}{extra}{where}")
+        if detail or galat:
+            lines.append(f"      {detail}{galat}")
+    for periode, rows in report.status.items():
+        lines.append(f"Status pengumpulan {periode}:")
+        for r in rows:
+            tail = []
+            if r["temuan_terbuka"]:
+                tail.append(f"{r['temuan_terbuka']} temuan terbuka")
+            if r["galat"]:
+                tail.append(f"{r['galat']} galat")
+            extra = f" ({', '.join(tail)})" if tail else ""
+            lines.append(f"  {r['kode_bidang']:<10} {r['status']:<22} {r['terisi']}/{r['diharapkan']} terisi{extra}")
+    for path in report.rekap:
+        lines.append(("Rekap akan ditulis: " if report.dry_run else "Rekap: ") + path)
+    for path in report.konfirmasi:
+        lines.append(("Lembar konfirmasi akan ditulis: " if report.dry_run else "Lembar konfirmasi: ") + path)
+    if report.needs_attention:
+        lines.append("Perlu tindak lanjut: ada berkas ditolak atau galat; lihat alasan di inbox/ditolak/ dan rekap.")
+    return "\n".join(lines)

@@ -1,0 +1,348 @@
+"""Raw rows -> parsed values + findings with real Excel cell references.
+
+Two steps: :func:`identify` decides which bidang and period a workbook belongs to (or rejects it
+with a file-level finding); :func:`parse_kertas_kerja` reads every input cell by the rules of
+domain §5 and runs the pandera schema (lazy) over the parsed rows, turning each failure case
+into a finding at ``Kertas Kerja!J14``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from kinerja_batch import findings as F
+from kinerja_batch import layout
+from kinerja_batch.ingest import RawWorkbook
+from kinerja_batch.numbers import Parsed, format_angka_ringkas, parse_number
+from kinerja_batch.periode import Periode, parse_periode
+
+if TYPE_CHECKING:
+    from kinerja_batch.master import Master
+
+MAX_TEXT = 32767  # characters an Excel cell holds
+TARGET_TOLERANCE = 1e-9
+
+
+@dataclass(frozen=True)
+class Identity:
+    kind: str
+    kode_bidang: str
+    periode: Periode
+    by_metadata: bool
+
+
+class Rejected(Exception):
+    """The whole file is refused; ``finding`` is the file-level finding."""
+
+    def __init__(self, finding: F.Finding) -> None:
+        super().__init__(finding.message)
+        self.finding = finding
+
+
+def identify(
+    raw: RawWorkbook,
+    master: Master,
+    *,
+    file: str,
+    known_periods: Iterable[Periode],
+    periode_hint: Periode | None = None,
+) -> Identity:
+    """Which bidang and period the workbook belongs to; raise Rejected when it cannot be used."""
+    known = set(known_periods)
+    if raw.kind == layout.KIND_REKAP:
+        raise Rejected(F.make("BUKAN_KERTAS_KERJA", file=file,
+                              detail="ini berkas rekap keluaran kinerja-batch, bukan kertas kerja isian bidang"))
+    if raw.kind not in (layout.KIND_KERTAS_KERJA, layout.KIND_KONFIRMASI) or not raw.sheet:
+        raise Rejected(F.make("BUKAN_KERTAS_KERJA", file=file,
+                              detail="tidak ada metadata kertas kerja dan tidak ada baris judul berisi "
+                                     "'Kode Indikator' dan 'Realisasi'"))
+    meta_bidang = raw.meta.get("kode_bidang", "").strip()
+    meta_periode = raw.meta.get("periode", "").strip()
+    if meta_bidang:
+        if meta_bidang not in master.bidang_codes():
+            raise Rejected(F.make("BIDANG_TIDAK_DIKENAL", file=file, value=meta_bidang, bidang=meta_bidang))
+        kode_bidang = meta_bidang
+        by_meta = True
+    else:
+        kode_bidang = _bidang_from_codes(raw, master, file)
+        by_meta = False
+    text_periode = meta_periode or raw.periode_from_title() or (str(periode_hint) if periode_hint else "")
+    if not text_periode:
+        raise Rejected(F.make("PERIODE_TIDAK_DIKENAL", file=file, value="(tidak ada)", bidang=kode_bidang,
+                              detail="periode tidak tertulis di berkas; jalankan dengan --periode"))
+    try:
+        periode = parse_periode(text_periode)
+    except ValueError:
+        raise Rejected(F.make("PERIODE_TIDAK_DIKENAL", file=file, value=text_periode, bidang=kode_bidang,
+                              detail="bukan nama periode")) from None
+    if periode not in known:
+        allowed = ", ".join(sorted(str(p) for p in known))
+        raise Rejected(F.make("PERIODE_TIDAK_DIKENAL", file=file, value=str(periode), bidang=kode_bidang,
+                              detail=f"periode yang dikumpulkan: {allowed}"))
+    return Identity(raw.kind, kode_bidang, periode, by_meta)
+
+
+def _bidang_from_codes(raw: RawWorkbook, master: Master, file: str) -> str:
+    """The one bidang whose indicator codes the file holds (a kertas kerja that lost its metadata)."""
+    by_code = master.indikator_by_code()
+    seen: dict[str, int] = {}
+    for _, values in raw.rows:
+        kode = kode_text(raw.value(values, layout.H_KODE))
+        if kode in by_code:
+            b = by_code[kode]["kode_bidang"]
+            seen[b] = seen.get(b, 0) + 1
+    if len(seen) == 1:
+        return next(iter(seen))
+    if not seen:
+        detail = "tidak ada metadata dan tidak ada kode indikator yang dikenal di master"
+    else:
+        detail = "kode indikatornya berasal dari beberapa bidang (" + ", ".join(sorted(seen)) + ")"
+    raise Rejected(F.make("BUKAN_KERTAS_KERJA", file=file, detail=detail))
+
+
+def kode_text(v: Any) -> str:
+    """An indicator code as text: numbers that came back as floats lose their '.0'."""
+    if v is None:
+        return ""
+    if isinstance(v, float):
+        return str(int(v)) if v.is_integer() else repr(v)
+    return " ".join(str(v).replace("\u00a0", " ").split())
+
+
+# ------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class ParsedFile:
+    """The values of one kertas kerja and what was found in it."""
+
+    identity: Identity
+    rows: list[dict[str, Any]] = field(default_factory=list)  # one per master indicator found
+    findings: list[F.Finding] = field(default_factory=list)
+
+    @property
+    def n_filled(self) -> int:
+        return sum(1 for r in self.rows if r["realisasi"] is not None)
+
+    @property
+    def n_galat(self) -> int:
+        return sum(1 for f in self.findings if f.level == F.GALAT)
+
+
+def parse_kertas_kerja(raw: RawWorkbook, identity: Identity, master: Master, *, file: str) -> ParsedFile:
+    """Parse every row of an identified kertas kerja against the master indicators of its bidang."""
+    out = ParsedFile(identity)
+    bidang = identity.kode_bidang
+    periode = str(identity.periode)
+    expected = master.indikator_of(bidang)
+    by_code = {str(r["kode_indikator"]): r for r in expected.to_dict("records")}
+    sheet = raw.sheet
+
+    def finding(code: str, cell: str = "", **kw: Any) -> None:
+        out.findings.append(F.make(code, bidang=bidang, file=file, sheet=sheet, cell=cell, periode=periode, **kw))
+
+    cols = {h: raw.column(h) for h in (
+        layout.H_KODE, layout.H_REALISASI, layout.H_ANGGARAN, layout.H_TARGET_TAHUNAN, layout.H_TARGET_SD,
+        *layout.TEXT_INPUT_HEADERS)}
+    kode_col = cols[layout.H_KODE]
+    if kode_col is None:
+        raise Rejected(F.make("BUKAN_KERTAS_KERJA", file=file, detail="kolom 'Kode Indikator' tidak ditemukan"))
+
+    records: list[dict[str, Any]] = []
+    any_input = False
+    for excel_row, values in raw.rows:
+        kode = kode_text(_at(values, kode_col))
+        real_raw = _at(values, cols[layout.H_REALISASI])
+        angg_raw = _at(values, cols[layout.H_ANGGARAN])
+        if not kode:
+            # a number without a code is data that lost its row; text is a note (signature, remarks)
+            if parse_number(real_raw).value is not None or parse_number(angg_raw).value is not None:
+                finding("KODE_TIDAK_DIKENAL", layout.cell_ref(excel_row - 1, kode_col), value="(kosong)",
+                        kode_indikator="")
+            continue  # notes, signature block, subtotal rows
+        rec: dict[str, Any] = {"kode_indikator": kode, "excel_row": excel_row, "sheet": sheet}
+        master_row = by_code.get(kode)
+        satuan = str(master_row["satuan"]) if master_row else ""
+        for key, header in (("realisasi", layout.H_REALISASI), ("anggaran", layout.H_ANGGARAN)):
+            c = cols[header]
+            raw_value = _at(values, c)
+            cell = layout.cell_ref(excel_row - 1, c) if c is not None else ""
+            rec[f"cell_{key}"] = cell
+            value, text, cell_findings = _read_number(raw, raw_value, cell, allow_percent=(key == "realisasi"
+                                                                                          and satuan == "%"))
+            if key == "realisasi" and (value is not None or cell_findings or _filled(raw_value)):
+                any_input = True
+            rec[key] = value
+            rec[f"{key}_text"] = text
+            for code, kw in cell_findings:
+                finding(code, cell, kode_indikator=kode, **kw)
+        for key, header in (("pendorong", layout.H_PENDORONG), ("penghambat", layout.H_PENGHAMBAT),
+                            ("bukti", layout.H_BUKTI), ("keterangan", layout.H_KETERANGAN)):
+            c = cols[header]
+            text = _as_text(_at(values, c))
+            if len(text) > MAX_TEXT:
+                finding("TEKS_TERLALU_PANJANG", layout.cell_ref(excel_row - 1, c), value=len(text), kode_indikator=kode)
+                text = text[:MAX_TEXT]
+            rec[key] = text
+        if master_row is not None:
+            _check_targets(raw, values, cols, excel_row, master_row, identity.periode, finding, kode)
+        records.append(rec)
+
+    if not any_input:
+        raise Rejected(F.make("TIDAK_ADA_ISIAN", file=file, bidang=bidang, periode=periode))
+
+    valid = _schema_checks(records, by_code, sheet, kode_col, finding)
+    out.rows = [r for r in records if r["kode_indikator"] in valid]
+    found = {r["kode_indikator"] for r in records}
+    for kode, row in by_code.items():
+        if kode not in found:
+            finding("BARIS_HILANG", "", value=_short(str(row["indikator_kinerja"])), kode_indikator=kode)
+    out.findings.sort(key=lambda f: (_row_of(f.cell), f.cell, f.code))
+    return out
+
+
+def _at(values: list[Any], c: int | None) -> Any:
+    if c is None or c >= len(values):
+        return None
+    return values[c]
+
+
+def _filled(v: Any) -> bool:
+    return v is not None and not (isinstance(v, str) and not v.strip())
+
+
+def _as_text(v: Any) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float):
+        return format_angka_ringkas(v)
+    return str(v).strip()
+
+
+def _short(text: str, n: int = 60) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def _row_of(cell: str) -> int:
+    digits = "".join(ch for ch in cell if ch.isdigit())
+    return int(digits) if digits else 10**9
+
+
+def _read_number(
+    raw: RawWorkbook, value: Any, cell: str, *, allow_percent: bool
+) -> tuple[float | None, str | None, list[tuple[str, dict[str, Any]]]]:
+    """(value to use, text as typed, [(code, message fields)]) for one numeric input cell."""
+    info = raw.cells.get(cell)
+    if info is not None and info.error:
+        return None, info.error, [("GALAT_EXCEL", {"value": info.error})]
+    if info is not None and info.formula_without_value:
+        return None, info.formula_without_value, [("RUMUS_TANPA_NILAI", {"value": info.formula_without_value})]
+    parsed: Parsed = parse_number(value)
+    text = parsed.text if parsed.text is not None else (None if value is None else str(value))
+    if parsed.code == "BUKAN_ANGKA":
+        shown = parsed.text if parsed.text is not None else parsed.detail or str(value)
+        return None, text, [("BUKAN_ANGKA", {"value": shown})]
+    if parsed.code == "GALAT_EXCEL":
+        return None, text, [("GALAT_EXCEL", {"value": parsed.text or str(value)})]
+    found: list[tuple[str, dict[str, Any]]] = []
+    v = parsed.value
+    if parsed.code == "ANGKA_AMBIGU" and v is not None:
+        found.append(("ANGKA_AMBIGU", {"value": parsed.text, "detail": format_angka_ringkas(v)}))
+    if v is not None and info is not None and info.percent and allow_percent and isinstance(value, float):
+        scaled = v * 100
+        found.append(("SKALA_PERSEN_DIUBAH", {"value": format_angka_ringkas(v), "detail": format_angka_ringkas(scaled)}))
+        v = scaled
+    return v, text, found
+
+
+def _check_targets(raw: RawWorkbook, values: list[Any], cols: dict[str, int | None], excel_row: int,
+                   master_row: dict[str, Any], periode: Periode, finding: Any, kode: str) -> None:
+    """TARGET_DIUBAH when a locked target cell no longer holds the master's value (the master wins)."""
+    tw_target = master_row.get(f"target_tw{periode.tw}")
+    expected_sd = tw_target if tw_target is not None and not _isnan(tw_target) else master_row["target_tahunan"]
+    for header, expected in ((layout.H_TARGET_TAHUNAN, master_row["target_tahunan"]),
+                             (layout.H_TARGET_SD, expected_sd)):
+        c = cols[header]
+        if c is None:
+            continue
+        got = parse_number(_at(values, c))
+        if got.value is None and got.code is None:
+            same = expected is None or _isnan(expected)
+        else:
+            same = got.value is not None and expected is not None and not _isnan(expected) and math.isclose(
+                got.value, float(expected), rel_tol=TARGET_TOLERANCE, abs_tol=TARGET_TOLERANCE)
+        if not same:
+            shown = got.text if got.text is not None else format_angka_ringkas(got.value)
+            finding("TARGET_DIUBAH", layout.cell_ref(excel_row - 1, c), value=shown or "(kosong)",
+                    kode_indikator=kode, detail=format_angka_ringkas(expected))
+
+
+def _isnan(x: Any) -> bool:
+    return isinstance(x, float) and math.isnan(x)
+
+
+# ------------------------------------------------------------------------------------------------
+# pandera
+
+
+def _schema(known_codes: list[str]) -> Any:
+    import pandera.pandas as pa
+
+    return pa.DataFrameSchema(
+        {
+            "kode_indikator": pa.Column(str, pa.Check.isin(known_codes, name="kode_dikenal"), unique=True),
+            "realisasi": pa.Column(float, pa.Check.ge(0, name="tidak_negatif"), nullable=True),
+            "anggaran": pa.Column(float, pa.Check.ge(0, name="tidak_negatif"), nullable=True),
+        },
+        name="kertas_kerja",
+        coerce=False,
+    )
+
+
+def _schema_checks(records: list[dict[str, Any]], by_code: dict[str, Any], sheet: str, kode_col: int,
+                   finding: Any) -> set[str]:
+    """Run the pandera schema lazily; return the codes whose rows may be used."""
+    import pandas as pd
+    import pandera.errors as pe
+
+    usable = {r["kode_indikator"] for r in records}
+    if not records:
+        return usable
+    frame = pd.DataFrame(
+        {
+            "kode_indikator": pd.Series([r["kode_indikator"] for r in records], dtype=object),
+            "realisasi": pd.Series([r["realisasi"] for r in records], dtype="float64"),
+            "anggaran": pd.Series([r["anggaran"] for r in records], dtype="float64"),
+        }
+    )
+    try:
+        _schema(list(by_code)).validate(frame, lazy=True)
+        return usable
+    except pe.SchemaErrors as exc:
+        cases = exc.failure_cases
+    dup_rows: dict[str, list[int]] = {}
+    for case in cases.itertuples(index=False):
+        idx = case.index
+        if idx is None or (isinstance(idx, float) and math.isnan(idx)):
+            continue
+        rec = records[int(idx)]
+        kode = rec["kode_indikator"]
+        check = str(case.check)
+        if case.column == "kode_indikator" and "uniqueness" in check:
+            dup_rows.setdefault(kode, []).append(rec["excel_row"])
+        elif case.column == "kode_indikator":
+            finding("KODE_TIDAK_DIKENAL", layout.cell_ref(rec["excel_row"] - 1, kode_col), value=kode,
+                    kode_indikator=kode)
+            usable.discard(kode)
+        elif case.column in ("realisasi", "anggaran"):
+            key = case.column
+            finding("NILAI_NEGATIF", rec[f"cell_{key}"], value=format_angka_ringkas(rec[key]), kode_indikator=kode)
+            rec[key] = None  # a galat value is not used; its text stays for the audit trail
+    for kode, rows in dup_rows.items():
+        cells = ", ".join(f"{F.quote_sheet(sheet)}!{layout.cell_ref(r - 1, kode_col)}" for r in sorted(rows))
+        finding("KODE_GANDA", layout.cell_ref(min(rows) - 1, kode_col), value=kode, kode_indikator=kode, detail=cells)
+        usable.discard(kode)
+    return usable
