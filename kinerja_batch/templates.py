@@ -84,6 +84,8 @@ def _history_by_code(history: pd.DataFrame | None, periode: Periode) -> dict[str
     out: dict[str, dict[int, tuple[float, float]]] = {}
     if history is None or len(history) == 0:
         return out
+    if "tahun" in history.columns:  # the ledger gives every year up to this one
+        history = history[history["tahun"] == periode.tahun]
     for kode, tw, r, a in history[["kode_indikator", "tw", "realisasi", "anggaran"]].itertuples(index=False):
         if int(tw) < periode.tw:
             out.setdefault(str(kode), {})[int(tw)] = (_f(r), _f(a))

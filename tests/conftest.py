@@ -158,3 +158,117 @@ def make_master(tmp_path: Path):
         return build_master(path or tmp_path / "master_indikator.xlsx", **kwargs)
 
     return make
+
+
+# ---------------------------------------------------------------------------------------------
+# workspaces, filled kertas kerja, the inbox
+
+KK_SHEET = "Kertas Kerja"
+OLD = 3600.0  # seconds: files younger than settings.tunggu_menit are left in the inbox
+
+
+def header_columns(ws: Any, header_row: int | None = None) -> tuple[int, dict[str, int]]:
+    """(header row, {header text: 1-based column}) of a kertas kerja sheet, found by its texts."""
+    rows = [header_row] if header_row else range(1, 41)
+    for r in rows:
+        texts = {str(c.value).strip(): c.column for c in ws[r] if c.value is not None}
+        if "Kode Indikator" in texts and "Realisasi" in texts:
+            return r, texts
+    raise AssertionError("baris judul kertas kerja tidak ditemukan")
+
+
+def fill_kertas_kerja(src: Path, dest: Path, values: Mapping[str, Any], *, column: str = "Realisasi",
+                      extra: Mapping[str, Mapping[str, Any]] | None = None) -> Path:
+    """Copy a kertas kerja with openpyxl, writing ``values`` {kode: value} into ``column``.
+
+    ``extra`` = {header: {kode: value}} fills other columns (Realisasi Anggaran (Rp), Faktor Penghambat...).
+    A value may be any cell value, text included (typed numbers).
+    """
+    import openpyxl
+
+    wb = openpyxl.load_workbook(src)
+    ws = wb[KK_SHEET]
+    hr, cols = header_columns(ws)
+    fills = {column: values, **(extra or {})}
+    for r in range(hr + 1, ws.max_row + 1):
+        kode = ws.cell(r, cols["Kode Indikator"]).value
+        if kode is None:
+            continue
+        for header, mapping in fills.items():
+            if str(kode) in mapping:
+                ws.cell(r, cols[header]).value = mapping[str(kode)]
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(dest)
+    return dest
+
+
+def age(path: Path, seconds: float = OLD) -> Path:
+    """Make a file look as if it arrived ``seconds`` ago."""
+    import os
+    import time
+
+    t = time.time() - seconds
+    os.utime(path, (t, t))
+    return path
+
+
+def drop(ws: Any, src: Path, name: str | None = None, *, seconds: float = OLD) -> Path:
+    """Put a copy of ``src`` into the workspace inbox, aged so the run takes it."""
+    import shutil
+
+    dest = ws.inbox / (name or src.name)
+    shutil.copyfile(src, dest)
+    return age(dest, seconds)
+
+
+class WS(NamedTuple):
+    ws: Any  # kinerja_batch.config.Workspace
+    settings: Any
+    master: Any
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> WS:
+    """A fresh workspace with the sample master and the default kinerja.toml."""
+    from kinerja_batch.config import init_workspace
+    from kinerja_batch.master import load_master
+
+    ws = init_workspace(tmp_path / "ws")
+    return WS(ws, ws.settings(), load_master(ws.master_path))
+
+
+def templates_for(w: WS, periode: str, bidang: Sequence[str] | None = None) -> dict[str, Path]:
+    """Write kertas kerja for a period; {kode_bidang: path}."""
+    from kinerja_batch.periode import parse_periode
+    from kinerja_batch.templates import write_templates
+
+    infos = write_templates(w.ws, w.master, w.settings, parse_periode(periode), bidang)
+    return {i.kode_bidang: i.path for i in infos}
+
+
+def run_batch(w: WS, **kwargs: Any) -> Any:
+    from kinerja_batch.batch import run
+
+    return run(w.ws, **kwargs)
+
+
+def where_is(ws: Any, name: str) -> list[str]:
+    """Every place below the workspace holding a file of this name (workspace-relative)."""
+    return sorted(str(p.relative_to(ws.root)) for p in ws.root.rglob(name) if p.is_file())
+
+
+def read_sheet(path: Path, sheet: str, key: str | None = None) -> Any:
+    """A rekap sheet as a list of dicts (or {key value: dict}), header row found by its texts."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path, data_only=True, read_only=True)
+    ws = wb[sheet]
+    rows = list(ws.iter_rows(values_only=True))
+    wb.close()
+    for i, row in enumerate(rows[:40]):
+        texts = [str(v).strip() if v is not None else "" for v in row]
+        if texts and texts.count("") < len(texts) - 1 and ("Bidang" in texts or "Keterangan" in texts):
+            header = texts
+            data = [dict(zip(header, r, strict=False)) for r in rows[i + 1:] if any(v is not None for v in r)]
+            return {d[key]: d for d in data} if key else data
+    raise AssertionError(f"baris judul lembar {sheet} tidak ditemukan")
