@@ -187,8 +187,7 @@ def parse_kertas_kerja(raw: RawWorkbook, identity: Identity, master: Master, *, 
                 finding("TEKS_TERLALU_PANJANG", layout.cell_ref(excel_row - 1, c), value=len(text), kode_indikator=kode)
                 text = text[:MAX_TEXT]
             rec[key] = text
-        if master_row is not None:
-            _check_targets(raw, values, cols, excel_row, master_row, identity.periode, finding, kode)
+        rec["_values"] = values
         records.append(rec)
 
     if not any_input:
@@ -196,6 +195,11 @@ def parse_kertas_kerja(raw: RawWorkbook, identity: Identity, master: Master, *, 
 
     valid = _schema_checks(records, by_code, sheet, kode_col, finding)
     out.rows = [r for r in records if r["kode_indikator"] in valid]
+    for rec in out.rows:  # only rows that are used: an ignored duplicate's targets are noise
+        _check_targets(raw, rec.pop("_values"), cols, rec["excel_row"], by_code[rec["kode_indikator"]],
+                       identity.periode, finding, rec["kode_indikator"])
+    for rec in records:
+        rec.pop("_values", None)
     found = {r["kode_indikator"] for r in records}
     for kode, row in by_code.items():
         if kode not in found:
