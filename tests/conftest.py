@@ -272,3 +272,64 @@ def read_sheet(path: Path, sheet: str, key: str | None = None) -> Any:
             data = [dict(zip(header, r, strict=False)) for r in rows[i + 1:] if any(v is not None for v in r)]
             return {d[key]: d for d in data} if key else data
     raise AssertionError(f"baris judul lembar {sheet} tidak ditemukan")
+
+
+# ---------------------------------------------------------------------------------------------
+# LibreOffice, the real spreadsheet application
+
+_RECALC_ALWAYS = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema"
+ xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse">
+<value>0</value></prop></item>
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="ODFRecalcMode" oor:op="fuse">
+<value>0</value></prop></item>
+</oor:items>
+"""
+
+
+def needs_soffice() -> Any:
+    """Skip only on a developer machine without LibreOffice; in CI (env CI set) it must be there."""
+    import os
+    import shutil
+
+    if shutil.which("soffice") is None and not os.environ.get("CI"):
+        pytest.skip("LibreOffice (soffice) tidak terpasang")
+
+
+@pytest.fixture(scope="session")
+def soffice(tmp_path_factory: Any) -> Any:
+    """``soffice(files, fmt, outdir) -> [paths]``: convert with a fresh profile that recalculates
+    every formula on load (LibreOffice's default for xlsx is to trust the cached values)."""
+    import subprocess
+
+    needs_soffice()
+    profile = tmp_path_factory.mktemp("lo_profile")
+    (profile / "user").mkdir()
+    (profile / "user" / "registrymodifications.xcu").write_text(_RECALC_ALWAYS, encoding="utf-8")
+
+    def convert(files: Sequence[Path], fmt: str, outdir: Path) -> list[Path]:
+        outdir.mkdir(parents=True, exist_ok=True)
+        cmd = ["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
+               "--convert-to", fmt, "--outdir", str(outdir), *map(str, files)]
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+        ext = fmt.split(":")[0]
+        out = [outdir / (Path(f).stem + "." + ext) for f in files]
+        missing = [p for p in out if not p.exists()]
+        assert not missing, f"LibreOffice tidak menghasilkan {missing}: {done.stdout} {done.stderr}"
+        return out
+
+    return convert
+
+
+def formula_values(path: Path, sheet: str) -> dict[str, Any]:
+    """{cell: cached value} of every formula cell of a sheet (formulas read from the file itself)."""
+    import openpyxl
+
+    formulas = openpyxl.load_workbook(path)[sheet]
+    values = openpyxl.load_workbook(path, data_only=True)[sheet]
+    return {
+        c.coordinate: values[c.coordinate].value
+        for row in formulas.iter_rows() for c in row
+        if isinstance(c.value, str) and c.value.startswith("=")
+    }
