@@ -13,6 +13,7 @@ import datetime as dt
 import errno
 import fcntl
 import hashlib
+import json
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -151,17 +152,38 @@ def sha256_of(path: Path) -> str:
     return h.hexdigest()
 
 
+# A file name holds at most 255 bytes (ext4, xfs, btrfs; NTFS/SMB count 255 characters). A destination
+# leaves room for what is written beside it: "<name>.alasan.txt" and its temporary ".<name>.alasan.txt.tmp".
+NAME_MAX_BYTES = 255
+_BESIDE = len(".") + len(".alasan.txt") + len(".tmp")
+_MAX_EXT = 16  # a longer "extension" is part of the name, not a file type to keep
+
+
 def unique_destination(folder: Path, name: str, taken: set[str] | None = None) -> Path:
-    """``folder/name``, or ``name (2).xlsx`` ... when that exists: names never collide."""
+    """``folder/name``, or ``name (2).xlsx`` ... when that exists: names never collide.
+
+    A name too long for the file system once a counter or the reason file is added is shortened
+    (``…`` marks the cut) keeping its extension; the original name stays in the ledger.
+    """
     stem, dot, ext = name.rpartition(".")
-    if not dot:
-        stem, ext = name, ""
-    candidate = folder / name
-    n = 2
-    while candidate.exists() or (taken is not None and str(candidate) in taken):
-        candidate = folder / (f"{stem} ({n}).{ext}" if dot else f"{stem} ({n})")
+    if not dot or not stem or len(ext) > _MAX_EXT:
+        stem, dot, ext = name, "", ""
+    n = 1
+    while True:
+        candidate = folder / _fit(stem, (f" ({n})" if n > 1 else "") + dot + ext, NAME_MAX_BYTES - _BESIDE)
+        if not (candidate.exists() or (taken is not None and str(candidate) in taken)):
+            return candidate
         n += 1
-    return candidate
+
+
+def _fit(stem: str, tail: str, limit: int) -> str:
+    """``stem + tail``, the stem cut (on a character boundary) so that the name fits in ``limit`` bytes."""
+    if len(os.fsencode(stem + tail)) <= limit:
+        return stem + tail
+    cut = stem
+    while cut and len(os.fsencode(cut + "…" + tail)) > limit:
+        cut = cut[:-1]
+    return cut.rstrip() + "…" + tail
 
 
 # ------------------------------------------------------------------------------------------------
@@ -274,6 +296,7 @@ def run(
         with Ledger.open(ws.ledger_path, dry_run=dry_run) as ledger:
             run_id = ledger.begin_run(settings.as_dict(), __version__)
             report.run_id = run_id
+            unfinished = _unfinished_runs(ledger, run_id, settings.periode_aktif)
             scan = scan_inbox(ws, settings, now)
             report.ignored = scan.ignored
             for name, reason in scan.left:
@@ -284,14 +307,51 @@ def run(
                 if progress:
                     progress(f"[{i}/{len(scan.ready)}] {entry.path.name}")
                 processor.process(entry)
-            wanted = {periode} if periode else touched | {settings.periode_aktif}
+            redo = set().union(*unfinished.values())  # stored by a run that died before its rekap
+            wanted = {periode} if periode else touched | {settings.periode_aktif} | redo
             crash_point("sebelum_rekap")
             from kinerja_batch.outputs import rebuild_outputs
 
             rebuild_outputs(ws, settings, master, ledger, sorted(wanted), report, dry_run=dry_run, run_id=run_id)
             crash_point("setelah_rekap")
+            _close_unfinished(ledger, run_id, [r for r, periods in unfinished.items() if periods <= wanted])
             ledger.finish_run(run_id, {k: v for k, v in report.as_dict().items() if k in ("jumlah", "rekap")})
     return report
+
+
+def _unfinished_runs(ledger: Any, run_id: int, active: Periode) -> dict[int, set[Periode]]:
+    """Earlier runs that died before rebuilding their outputs, with the periods of the files they stored.
+
+    Such a run still has status ``berjalan``; none is really running, since this run holds the lock.
+    Its files are in the ledger (and moved, or moved by this run), so nothing new in the inbox would
+    make their period's rekap be written again: this run does it. A file without a period counts
+    for the active period, whose rekap lists it.
+    """
+    from kinerja_batch.periode import parse_periode
+
+    out: dict[int, set[Periode]] = {}
+    rows = ledger.conn.execute(
+        "SELECT r.id, f.periode FROM runs r LEFT JOIN files f ON f.run_id = r.id"
+        " WHERE r.status = 'berjalan' AND r.id <> ?", (run_id,))
+    for rid, text in rows:
+        periods = out.setdefault(int(rid), set())
+        if text is None:
+            continue
+        try:
+            periods.add(parse_periode(text) if text else active)
+        except ValueError:
+            periods.add(active)
+    return out
+
+
+def _close_unfinished(ledger: Any, run_id: int, runs: list[int]) -> None:
+    """Mark interrupted runs whose outputs this run rebuilt, so that later runs leave them be."""
+    if not runs:
+        return
+    note = json.dumps({"dilanjutkan_oleh_run": run_id})
+    with ledger.transaction():
+        ledger.conn.executemany("UPDATE runs SET status = 'terputus', ringkasan = ? WHERE id = ?",
+                                [(note, r) for r in runs])
 
 
 class _Processor:
@@ -337,6 +397,7 @@ class _Processor:
 
     # -------------------------------------------------------------- one file
     def process(self, entry: InboxEntry) -> None:
+        from kinerja_batch.numbers import format_angka_ringkas
         from kinerja_batch.safety import IsolatedFailure, run_isolated, sniff
 
         name = entry.path.name
@@ -363,10 +424,12 @@ class _Processor:
         except IsolatedFailure as exc:
             if exc.kind == "memory":
                 finding = F.make("TERLALU_BESAR", file=name, detail=f"membaca berkas memerlukan memori lebih dari "
-                                                                    f"{limits.memori_mb} MB")
+                                                                    f"{format_angka_ringkas(limits.memori_mb)} MB; "
+                                                                    "mungkin ada sel terisi jauh di kanan atau di "
+                                                                    "bawah tabel")
             elif exc.kind == "timeout":
                 finding = F.make("TERLALU_BESAR", file=name, detail=f"membaca berkas memerlukan waktu lebih dari "
-                                                                    f"{limits.detik_maks:g} detik")
+                                                                    f"{format_angka_ringkas(limits.detik_maks)} detik")
             else:
                 finding = F.make("RUSAK", file=name, detail="pembaca berkas berhenti mendadak")
             self._reject(entry, sha, finding)

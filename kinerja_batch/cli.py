@@ -118,8 +118,12 @@ def _active(ws: Workspace) -> str:
 @click.option("--periode", "periode", help="Periode, misalnya 2025-TW2 (bawaan: periode aktif di kinerja.toml).")
 @click.option("--bidang", "bidang", multiple=True, metavar="KODE",
               help="Hanya bidang ini (boleh diulang). Bawaan: semua bidang di master.")
+@click.option("--eml", "eml", is_flag=True,
+              help="Tulis juga draf e-mail (.eml) per bidang ke outbox/email/<periode>/ dengan kertas kerja "
+                   "terlampir. Tidak ada yang dikirim: buka drafnya di Outlook/Thunderbird lalu kirim sendiri.")
 @click.pass_context
-def templates(ctx: click.Context, workspace: Path | None, periode: str | None, bidang: tuple[str, ...]) -> None:
+def templates(ctx: click.Context, workspace: Path | None, periode: str | None, bidang: tuple[str, ...],
+              eml: bool) -> None:
     """Tulis kertas kerja satu berkas per bidang ke templates_xlsx/<periode>/.
 
     Kertas kerja berisi indikator bidang dari master, target, realisasi triwulan
@@ -129,6 +133,7 @@ def templates(ctx: click.Context, workspace: Path | None, periode: str | None, b
     \b
     Contoh:
       kinerja-batch templates --periode 2025-TW2
+      kinerja-batch templates --periode 2025-TW2 --eml   # plus draf e-mail per bidang
       kinerja-batch -w /srv/kinerja templates --periode 2025-TW3 --bidang IKP --bidang TIK
     """
     from kinerja_batch.master import load_master
@@ -143,6 +148,15 @@ def templates(ctx: click.Context, workspace: Path | None, periode: str | None, b
     for info in written:
         click.echo(f"  {info.path.relative_to(ws.root)}  ({info.n_indikator} indikator)")
     click.echo(f"{len(written)} kertas kerja {p} ditulis ke {ws.templates_dir / str(p)}")
+    if eml:
+        from kinerja_batch.drafts import addresses, email_dir, template_drafts
+
+        drafts = template_drafts(ws, master, settings, p, written)
+        for info, path in zip(written, drafts, strict=True):
+            info_b = master.bidang_info(info.kode_bidang)
+            to = ", ".join(a.addr_spec for a in addresses(info_b.get("email", ""))) or "tanpa alamat penerima"
+            click.echo(f"  {path.relative_to(ws.root)}  (kepada: {to})")
+        click.echo(f"{len(drafts)} draf e-mail ditulis ke {email_dir(ws, p)} (belum dikirim)")
 
 
 @cli.command(context_settings=CONTEXT, epilog=EXIT_CODES)
@@ -181,6 +195,41 @@ def run(ctx: click.Context, workspace: Path | None, periode: str | None, dry_run
 
         click.echo(run_summary(report))
     ctx.exit(1 if report.needs_attention else 0)
+
+
+@cli.command(context_settings=CONTEXT, epilog=EXIT_CODES)
+@_workspace_option
+@click.option("--periode", "periode", help="Periode, misalnya 2025-TW2 (bawaan: periode aktif di kinerja.toml).")
+@click.option("--json", "as_json", is_flag=True, help="Cetak sebagai JSON (untuk mesin).")
+@click.pass_context
+def status(ctx: click.Context, workspace: Path | None, periode: str | None, as_json: bool) -> None:
+    """Tampilkan status pengumpulan kertas kerja per bidang: status, kapan diterima,
+    berkas, jumlah indikator terisi dari yang diharapkan, temuan terbuka dan galat,
+    serta jumlahnya.
+
+    Hanya membaca buku besar (tidak mengubah apa pun) dan tidak menunggu run yang
+    sedang berjalan; angka yang tampil adalah keadaan terakhir yang sudah tersimpan.
+
+    \b
+    Contoh:
+      kinerja-batch status
+      kinerja-batch -w /srv/kinerja status --periode 2025-TW1
+      kinerja-batch status --json > status.json
+    """
+    import json as json_module
+
+    from kinerja_batch.master import load_master
+    from kinerja_batch.status import format_status, status_report
+
+    ws = _resolve(ctx, workspace)
+    settings = ws.settings()
+    p = _periode_type(periode) or settings.periode_aktif
+    master = load_master(ws.master_path)
+    report = status_report(ws, settings, master, p)
+    if as_json:
+        click.echo(json_module.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        click.echo(format_status(report))
 
 
 def _history(ws: Workspace, periode: Any) -> Any:

@@ -20,6 +20,7 @@ from typing import Any
 
 from kinerja_batch import layout
 from kinerja_batch.layout import normalise_header
+from kinerja_batch.numbers import format_angka_ringkas
 
 HEADER_SCAN_ROWS = 40
 _KK_HEADERS = {normalise_header(h) for h in layout.REQUIRED_HEADERS}
@@ -131,13 +132,16 @@ def _find_entry_sheet(wb: Any, names: list[str], out: RawWorkbook, max_rows: int
     )
     for name in order:
         sheet = wb.get_sheet_by_name(name)
-        if sheet.total_height > max_rows:
-            raise ReadError("TERLALU_BESAR", f"lembar '{name}' berisi {sheet.total_height:,} baris, batas {max_rows:,}")
+        # the rows to_python gives: from row 1 to the last row holding anything (total_height is that minus one)
+        last_row = sheet.end[0] + 1 if sheet.end else 0
+        if last_row > max_rows:
+            raise ReadError("TERLALU_BESAR", f"lembar '{name}' berisi isian sampai baris {format_angka_ringkas(last_row)}"
+                                             f", batas {format_angka_ringkas(max_rows)} baris")
         rows = sheet.to_python(skip_empty_area=False)
         for i, row in enumerate(rows[:HEADER_SCAN_ROWS]):
             normalised = [normalise_header(v) if isinstance(v, str) else "" for v in row]
             present = set(normalised)
-            if _KK_HEADERS <= present or _KONF_HEADERS <= present:
+            if present >= _KK_HEADERS or present >= _KONF_HEADERS:
                 out.sheet = name
                 out.header_row = i + 1
                 for c, (h, raw) in enumerate(zip(normalised, row, strict=False)):
@@ -145,7 +149,7 @@ def _find_entry_sheet(wb: Any, names: list[str], out: RawWorkbook, max_rows: int
                         out.columns[h] = c
                         out.headers[h] = str(raw).strip()
                 if out.kind is None:
-                    out.kind = layout.KIND_KONFIRMASI if _KONF_HEADERS <= present else layout.KIND_KERTAS_KERJA
+                    out.kind = layout.KIND_KONFIRMASI if present >= _KONF_HEADERS else layout.KIND_KERTAS_KERJA
                 out.title_text = " ".join(
                     str(v) for r in rows[:i] for v in r if isinstance(v, str) and v.strip()
                 )

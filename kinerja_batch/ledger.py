@@ -342,6 +342,85 @@ class Ledger:
             params.append(periode)
         return list(self.conn.execute(sql + " ORDER BY t.kode_bidang, t.id", params))
 
+    def finding(self, temuan_id: int) -> sqlite3.Row | None:
+        """One finding by its id (the ``ID Temuan`` of a confirmation workbook), or None."""
+        return self.conn.execute("SELECT * FROM temuan WHERE id=?", (temuan_id,)).fetchone()
+
+    def record_finding(self, run_id: int, f: Finding, *, file_id: int | None = None,
+                       submission_id: int | None = None) -> int:
+        """Store one finding (status ``Terbuka``) and return its id."""
+        when = now_text()
+        cur = self.conn.execute(
+            "INSERT INTO temuan(run_id, file_id, submission_id, kode, level, kode_bidang, periode, kode_indikator,"
+            " berkas, lembar, sel, nilai, pesan, dibuat, diubah, data) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (run_id, file_id, submission_id, f.code, f.level, f.bidang, f.periode, f.kode_indikator, f.file,
+             f.sheet, f.cell, f.value, f.message, when, when, json.dumps(f.data, ensure_ascii=False, default=str)),
+        )
+        return int(cur.lastrowid or 0)
+
+    _FINDING_COLUMNS = frozenset({"status", "tanggapan", "penjelasan", "pesan", "nilai", "berkas", "lembar", "sel",
+                                  "file_id", "submission_id", "data"})
+
+    def update_finding(self, temuan_id: int, **changes: Any) -> None:
+        """Change a finding's status, answer or what it points at; ``data`` may be a dict."""
+        unknown = set(changes) - self._FINDING_COLUMNS
+        if unknown:
+            raise ValueError(f"kolom temuan tidak dapat diubah: {sorted(unknown)}")
+        if isinstance(changes.get("data"), dict):
+            changes["data"] = json.dumps(changes["data"], ensure_ascii=False, default=str)
+        cols = ", ".join(f"{k}=?" for k in changes)
+        self.conn.execute(f"UPDATE temuan SET {cols}, diubah=? WHERE id=?",
+                          (*changes.values(), now_text(), temuan_id))
+
+    # ------------------------------------------------------------------ values changed by a confirmation
+    def nilai_of(self, submission_id: int, kode_indikator: str) -> sqlite3.Row | None:
+        """The value row of one indicator in a submission."""
+        return self.conn.execute(
+            "SELECT * FROM nilai WHERE submission_id=? AND kode_indikator=? AND aktif=1 ORDER BY id LIMIT 1",
+            (submission_id, kode_indikator),
+        ).fetchone()
+
+    _NILAI_COLUMNS = frozenset({"realisasi", "realisasi_teks", "anggaran", "anggaran_teks", "penghambat"})
+
+    def update_nilai(self, nilai_id: int, **changes: Any) -> None:
+        """Replace values of one value row (the caller writes the audit row)."""
+        unknown = set(changes) - self._NILAI_COLUMNS
+        if unknown:
+            raise ValueError(f"kolom nilai tidak dapat diubah: {sorted(unknown)}")
+        cols = ", ".join(f"{k}=?" for k in changes)
+        self.conn.execute(f"UPDATE nilai SET {cols} WHERE id=?", (*changes.values(), nilai_id))
+
+    def add_nilai(self, submission_id: int, *, kode_indikator: str, lembar: str, sel_realisasi: str | None = None,
+                  sel_anggaran: str | None = None, **values: Any) -> int:
+        """A value row for an indicator its submission lacked (a missing or duplicated row answered later)."""
+        sub = self.conn.execute("SELECT * FROM submissions WHERE id=?", (submission_id,)).fetchone()
+        tahun, tw = sub["periode"].split("-TW")
+        unknown = set(values) - self._NILAI_COLUMNS
+        if unknown:
+            raise ValueError(f"kolom nilai tidak dikenal: {sorted(unknown)}")
+        cols = ["submission_id", "kode_indikator", "kode_bidang", "periode", "tahun", "tw", "lembar", "baris",
+                "sel_realisasi", "sel_anggaran", *values]
+        params = [submission_id, kode_indikator, sub["kode_bidang"], sub["periode"], int(tahun), int(tw), lembar, 0,
+                  sel_realisasi, sel_anggaran, *values.values()]
+        cur = self.conn.execute(
+            f"INSERT INTO nilai({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})", params)
+        return int(cur.lastrowid or 0)
+
+    def recount_submission(self, submission_id: int) -> None:
+        """Keep ``n_terisi`` true after a value was corrected."""
+        self.conn.execute(
+            "UPDATE submissions SET n_terisi = (SELECT COUNT(*) FROM nilai WHERE submission_id=? AND aktif=1"
+            " AND realisasi IS NOT NULL) WHERE id=?", (submission_id, submission_id))
+
+    @contextmanager
+    def atomic(self) -> Iterator[sqlite3.Connection]:
+        """A transaction, or the one already open (so a stage can be called inside or outside one)."""
+        if self.conn.in_transaction:
+            yield self.conn
+        else:
+            with self.transaction() as conn:
+                yield conn
+
     def rejected_files(self, run_id: int | None = None) -> list[sqlite3.Row]:
         sql = "SELECT * FROM files WHERE hasil = 'ditolak'"
         if run_id is None:

@@ -44,26 +44,47 @@ class PeriodData:
     audit: list[dict[str, Any]] = field(default_factory=list)
 
 
-def period_data(ledger: Ledger, master: Master, settings: Settings, periode: Periode,
-                run_id: int | None = None, now: dt.datetime | None = None) -> PeriodData:
-    """Measures, status and findings of one period, from the ledger."""
+TEXT_COLUMNS = ("pendorong", "penghambat", "bukti", "keterangan", "berkas", "lembar", "sel_realisasi",
+                "sel_anggaran", "realisasi_teks")
+
+
+def measured_frame(values: pd.DataFrame, master: Master, settings: Settings, periode: Periode) -> pd.DataFrame:
+    """One row per master indicator: the master columns, :func:`measure.measure` at ``periode`` and the texts,
+    source cells and ``submission_id`` (NaN when none) of the period's current values.
+
+    ``values`` has the shape of :meth:`Ledger.current_values` (earlier years are ignored here).
+    """
     from kinerja_batch.measure import measure
 
-    now = now or dt.datetime.now().replace(microsecond=0)
-    values = ledger.current_values(periode.tahun)
     year = values[values["tahun"] == periode.tahun][["kode_indikator", "tw", "realisasi", "anggaran"]]
     m = measure(master.indikator, year, periode, aturan_negatif=settings.aturan_negatif,
                 predikat=settings.predikat_bands())
     ind = master.indikator.set_index("kode_indikator")
     texts = values[(values["periode"] == str(periode))].set_index("kode_indikator")
     joined = ind.drop(columns=["kode_bidang"]).join(m, how="left")
-    for col in ("pendorong", "penghambat", "bukti", "keterangan", "berkas", "sel_realisasi", "realisasi_teks"):
-        joined[col] = texts[col].reindex(joined.index).fillna("") if len(texts) else ""
-    joined = joined.reset_index()
+    for col in TEXT_COLUMNS:
+        joined[col] = texts[col].reindex(joined.index).fillna("").astype(str) if len(texts) else ""
+    joined["submission_id"] = (texts["submission_id"].reindex(joined.index).astype("float64") if len(texts)
+                               else float("nan"))
+    return joined.reset_index()
+
+
+def confirmable(kode: str, level: str) -> bool:
+    """A finding the bidang answers in the confirmation workbook: a temuan, or a galat of a cell/row."""
+    scope = F.CATALOG[kode].scope
+    return scope == F.TEMUAN or (level == F.GALAT and scope == F.SEL)
+
+
+def period_data(ledger: Ledger, master: Master, settings: Settings, periode: Periode,
+                run_id: int | None = None, now: dt.datetime | None = None) -> PeriodData:
+    """Measures, status and findings of one period, from the ledger."""
+    now = now or dt.datetime.now().replace(microsecond=0)
+    values = ledger.current_values(periode.tahun)
+    joined = measured_frame(values, master, settings, periode)
 
     all_findings = [dict(r) for r in ledger.findings(periode=str(periode))]
-    temuan = [f for f in all_findings if F.CATALOG[f["kode"]].scope == F.TEMUAN or f["level"] == F.GALAT
-              and F.CATALOG[f["kode"]].scope == F.SEL]
+    # every temuan and cell galat of the current submissions, open and answered (rekap 'Perlu Konfirmasi')
+    temuan = _in_master_order([f for f in all_findings if confirmable(f["kode"], f["level"])], master)
     galat = [f for f in all_findings if f["level"] == F.GALAT]
     rejected = [dict(r) for r in ledger.rejected_files()]
     seen_file_findings = {(g["berkas"], g["kode"]) for g in galat}
@@ -85,6 +106,15 @@ def period_data(ledger: Ledger, master: Master, settings: Settings, periode: Per
                       now.isoformat(sep=" "), audit)
 
 
+def _in_master_order(items: list[dict[str, Any]], master: Master) -> list[dict[str, Any]]:
+    """Bidang and indicators in master order (file-level temuan of a bidang first), then by id."""
+    bidang = {k: i for i, k in enumerate(master.bidang_codes())}
+    indikator = {k: i for i, k in enumerate(master.indikator["kode_indikator"])}
+    return sorted(items, key=lambda f: (bidang.get(f["kode_bidang"], len(bidang)), f["kode_bidang"],
+                                        indikator.get(f["kode_indikator"], -1 if not f["kode_indikator"] else
+                                                      len(indikator)), f["id"]))
+
+
 def collection_status(ledger: Ledger, master: Master, settings: Settings, periode: Periode,
                       now: dt.datetime | None = None) -> list[dict[str, Any]]:
     """One row per bidang: status (domain §7), when received, file, filled/expected, counts."""
@@ -92,11 +122,12 @@ def collection_status(ledger: Ledger, master: Master, settings: Settings, period
     open_by_bidang: dict[str, int] = {}
     galat_by_bidang: dict[str, int] = {}
     for f in ledger.findings(periode=str(periode)):
-        if f["status"] != F.TERBUKA:
+        # open items of the confirmation workbook; a rejected file is not answered there (it is 'Ditolak')
+        if f["status"] != F.TERBUKA or not confirmable(f["kode"], f["level"]):
             continue
         if f["level"] == F.GALAT:
             galat_by_bidang[f["kode_bidang"]] = galat_by_bidang.get(f["kode_bidang"], 0) + 1
-        elif F.CATALOG[f["kode"]].scope == F.TEMUAN:
+        else:
             open_by_bidang[f["kode_bidang"]] = open_by_bidang.get(f["kode_bidang"], 0) + 1
     rejected_last = {}
     for r in ledger.rejected_files():
@@ -148,20 +179,24 @@ def rebuild_outputs(ws: Workspace, settings: Settings, master: Master, ledger: L
             write_rekap(path, data)
         report.rekap.append(str(path.relative_to(ws.root)))
         _write_konfirmasi(ws, data, ledger, report, dry_run=dry_run)
+        _write_drafts(ws, data, report, dry_run=dry_run)
 
 
 def _refresh_temuan(ledger: Ledger, master: Master, settings: Settings, periode: Periode, run_id: int | None) -> None:
-    """Re-evaluate the temuan rules of the period (issue 4); a no-op until the rules module exists."""
-    try:
-        from kinerja_batch.temuan import refresh
-    except ImportError:
-        return
+    """Re-evaluate the temuan rules of the period against its current values (issue 4)."""
+    from kinerja_batch.temuan import refresh
+
     refresh(ledger, master, settings, periode, run_id)
 
 
 def _write_konfirmasi(ws: Workspace, data: PeriodData, ledger: Ledger, report: RunReport, *, dry_run: bool) -> None:
-    try:
-        from kinerja_batch.konfirmasi import write_konfirmasi_workbooks
-    except ImportError:
-        return
+    from kinerja_batch.konfirmasi import write_konfirmasi_workbooks
+
     report.konfirmasi += write_konfirmasi_workbooks(ws, data, dry_run=dry_run)
+
+
+def _write_drafts(ws: Workspace, data: PeriodData, report: RunReport, *, dry_run: bool) -> None:
+    """Reminder and confirmation e-mail drafts of the period (issue 5); nothing is sent."""
+    from kinerja_batch.drafts import run_drafts
+
+    report.drafts += run_drafts(ws, data, report.konfirmasi, dry_run=dry_run)

@@ -21,6 +21,7 @@ import resource
 import signal
 import stat
 import struct
+import tempfile
 import time
 import traceback
 import warnings
@@ -33,6 +34,7 @@ from typing import IO, Any, TypeVar
 
 from kinerja_batch import findings
 from kinerja_batch.config import Batas
+from kinerja_batch.errors import KinerjaError
 from kinerja_batch.findings import Finding
 
 FORMAT_XLSX = "xlsx"
@@ -582,6 +584,10 @@ T = TypeVar("T")
 _KIND_MEMORY, _KIND_TIMEOUT, _KIND_CRASH = "memory", "timeout", "crash"
 # The child's exit status when even reporting a MemoryError failed.
 _EXIT_MEMORY = 86
+# What native code prints before it aborts on a failed allocation: Rust (python-calamine) and C++.
+# Under RLIMIT_AS that abort (SIGABRT) is the memory limit at work, not a damaged file.
+_NATIVE_OOM = (b"memory allocation of", b"std::bad_alloc", b"out of memory")
+_STDERR_TAIL = 64 * 1024
 
 
 class IsolatedFailure(Exception):
@@ -606,13 +612,29 @@ def run_isolated(func: Callable[..., T], *args: Any, memory_mb: int, seconds: fl
 
     Returns func's value (pickled back through a pipe). An exception raised by func is raised here
     with its own type when it survives pickling, else as RuntimeError with its text. Raises
-    :class:`IsolatedFailure` ``'memory'`` (MemoryError in the child), ``'timeout'`` (killed after
-    ``seconds``) or ``'crash'`` (the child died: a signal, os._exit, a segfault in a C extension).
+    :class:`IsolatedFailure` ``'memory'`` (MemoryError in the child, or native code aborting on a
+    failed allocation), ``'timeout'`` (killed after ``seconds``) or ``'crash'`` (the child died: a
+    signal, os._exit, a segfault in a C extension). What the child prints on stderr is kept out of
+    this process's output.
     With ``fork`` the arguments are not pickled, but func should be a top-level function anyway.
     """
     ctx = multiprocessing.get_context("fork")
+    # The child's stderr goes to a file, not to the run's log: a native reader that aborts prints a
+    # whole backtrace there, and what it printed tells a memory limit from a crash.
+    with tempfile.TemporaryFile() as errlog:
+        payload, exitcode = _run_child(ctx, errlog.fileno(), memory_mb, seconds, func, args, kwargs)
+        if payload is None:
+            errlog.seek(0, os.SEEK_END)
+            errlog.seek(max(0, errlog.tell() - _STDERR_TAIL))
+            raise _death(exitcode, errlog.read())
+    return _unpack(payload)
+
+
+def _run_child(ctx: Any, errfd: int, memory_mb: int, seconds: float, func: Callable[..., Any],
+               args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[bytes | None, int | None]:
+    """Start the child, wait for its result within ``seconds``, reap it: (payload or None, exit code)."""
     receiver, sender = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, args=(sender, memory_mb * MB, seconds, func, args, kwargs), daemon=True)
+    proc = ctx.Process(target=_child, args=(sender, errfd, memory_mb * MB, seconds, func, args, kwargs), daemon=True)
     payload: bytes | None = None
     exitcode: int | None = None
     try:
@@ -638,14 +660,12 @@ def run_isolated(func: Callable[..., T], *args: Any, memory_mb: int, seconds: fl
         proc.close()
         receiver.close()
         sender.close()
-    if payload is None:
-        raise _death(exitcode)
-    return _unpack(payload)
+    return payload, exitcode
 
 
-def _death(code: int | None) -> IsolatedFailure:
-    """The failure of a child that sent nothing back, from its exit status."""
-    if code == _EXIT_MEMORY:
+def _death(code: int | None, stderr: bytes = b"") -> IsolatedFailure:
+    """The failure of a child that sent nothing back, from its exit status and what it printed."""
+    if code == _EXIT_MEMORY or (code == -signal.SIGABRT and any(m in stderr for m in _NATIVE_OOM)):
         return IsolatedFailure(_KIND_MEMORY, "Pembacaan dihentikan karena melebihi batas memori.")
     if code is not None and code < 0:
         signum = -code
@@ -676,10 +696,11 @@ def _unpack(payload: bytes) -> Any:
     raise exc
 
 
-def _child(sender: Any, extra: int, seconds: float, func: Callable[..., Any], args: tuple[Any, ...],
+def _child(sender: Any, errfd: int, extra: int, seconds: float, func: Callable[..., Any], args: tuple[Any, ...],
            kwargs: dict[str, Any]) -> None:
     # Prepared before the limit bites: reporting a MemoryError must not need memory.
     oom = pickle.dumps((_KIND_MEMORY, None, "", ""))
+    os.dup2(errfd, 2)
     try:
         _limit(resource.RLIMIT_AS, _mapped_bytes() + extra)
         cpu = math.ceil(seconds) * 2 + 5
@@ -736,6 +757,10 @@ def _mapped_bytes() -> int:
 _defused = False
 
 
+class DefusedXmlMissing(KinerjaError, RuntimeError):
+    """defusedxml is not installed: nothing may read a workbook (a RuntimeError, and a clean message on the CLI)."""
+
+
 def require_defusedxml() -> None:
     """Refuse to run without defusedxml, and defuse every stdlib XML parser in this process.
 
@@ -747,7 +772,7 @@ def require_defusedxml() -> None:
     try:
         import defusedxml
     except ImportError as exc:
-        raise RuntimeError(
+        raise DefusedXmlMissing(
             "Paket defusedxml tidak terpasang; tanpa paket ini berkas XML berbahaya dapat melumpuhkan proses. "
             "Pasang dengan 'pip install defusedxml' lalu jalankan lagi."
         ) from exc

@@ -184,7 +184,8 @@ def parse_kertas_kerja(raw: RawWorkbook, identity: Identity, master: Master, *, 
             c = cols[header]
             text = _as_text(_at(values, c))
             if len(text) > MAX_TEXT:
-                finding("TEKS_TERLALU_PANJANG", layout.cell_ref(excel_row - 1, c), value=len(text), kode_indikator=kode)
+                finding("TEKS_TERLALU_PANJANG", layout.cell_ref(excel_row - 1, c), value=format_angka_ringkas(len(text)),
+                        kode_indikator=kode)
                 text = text[:MAX_TEXT]
             rec[key] = text
         rec["_values"] = values

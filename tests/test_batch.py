@@ -249,17 +249,26 @@ def test_one_run_at_a_time(sek_tw1, tmp_path):
     assert _snapshot(w.ws) == before
 
 
-def test_late_submission_and_status(sek_tw1, tmp_path):
+def test_late_submission_and_status(workspace, tmp_path):
     import datetime as dt
 
-    w, paths, codes = sek_tw1
-    filled = fill_kertas_kerja(paths["SEK"], tmp_path / "sek.xlsx", {c: 1 for c in codes})
+    w = workspace
+    # one plain indicator per bidang, realisasi a little above target: no temuan, so lateness shows
+    build_master(w.ws.master_path)
+    from kinerja_batch.master import load_master
+
+    w = w._replace(master=load_master(w.ws.master_path))
+    paths = templates_for(w, "2025-TW1")
+    codes = list(w.master.indikator_of("SEK")["kode_indikator"])  # IKU-01: Posisi Akhir, % , target TW1 60
+    filled = fill_kertas_kerja(paths["SEK"], tmp_path / "sek.xlsx", {codes[0]: 63},
+                               extra={"Faktor Pendorong": {codes[0]: "Koordinasi baik"}})
     dest = drop(w.ws, filled)
     deadline = w.settings.deadline(parse_periode("2025-TW1"))
     late = dt.datetime.combine(deadline + dt.timedelta(days=2), dt.time(9)).timestamp()
     os.utime(dest, (late, late))
-    assert invoke("-w", str(w.ws.root), "run").exit_code == 0
+    result = invoke("-w", str(w.ws.root), "run")
+    assert result.exit_code == 0, result.output
     status = read_sheet(w.ws.outbox / "rekap_2025-TW1.xlsx", "Status Pengumpulan", key="Bidang")
     assert status["SEK"]["Status"] == "Diterima (Terlambat)"
     assert status["IKP"]["Status"] == "Belum Mengumpulkan"
-    assert status["SEK"]["Terisi / Diharapkan"] == f"{len(codes)}/{len(codes)}"
+    assert status["SEK"]["Terisi / Diharapkan"] == "1/1"

@@ -1,0 +1,287 @@
+"""E-mail drafts to the bidang (issue 5): RFC 5322 ``.eml`` files in ``outbox/email/<periode>/``.
+
+Nothing is ever sent. Each draft carries ``X-Unsent: 1`` so Outlook and Thunderbird open it as a
+message to edit and send; the planner reviews it and presses *Kirim* (or not).
+
+- :func:`template_drafts`: one draft per kertas kerja written by ``templates --eml``, with the
+  workbook attached;
+- :func:`run_drafts`: written by every ``run``: a reminder (``pengingat``) for each bidang still
+  ``Belum Mengumpulkan`` or ``Ditolak`` after the deadline, and a confirmation draft for each
+  confirmation workbook written, with that workbook attached. Drafts of the period that no longer
+  apply (the bidang has since sent its kertas kerja) are removed, so nobody sends a stale reminder.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.policy
+import os
+import re
+import tempfile
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kinerja_batch.config import Settings, Workspace, safe_filename
+from kinerja_batch.outputs import STATUS_BELUM, STATUS_DITOLAK, PeriodData
+from kinerja_batch.periode import Periode, format_tanggal
+
+if TYPE_CHECKING:
+    from kinerja_batch.master import Master
+    from kinerja_batch.templates import TemplateInfo
+
+XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+SENDER_NAME = "Subbag Perencanaan"
+SENDER_LOCAL = "perencanaan"
+PLACEHOLDER_DOMAIN = "kantor.invalid"  # reserved name (RFC 2606): valid syntax, never delivered
+
+KIND_KERTAS_KERJA = "kertas_kerja"
+KIND_PENGINGAT = "pengingat"
+KIND_KONFIRMASI = "konfirmasi"
+
+_EMAIL = re.compile(r"^[^@\s<>()\[\]\\,;:\"]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+$")
+
+
+def email_dir(ws: Workspace, periode: Periode) -> Path:
+    """``outbox/email/<periode>/``."""
+    return ws.outbox / "email" / str(periode)
+
+
+def draft_path(ws: Workspace, kind: str, kode_bidang: str, periode: Periode) -> Path:
+    """``outbox/email/<periode>/<kind>_<KODE>_<periode>.eml``."""
+    return email_dir(ws, periode) / f"{kind}_{safe_filename(kode_bidang)}_{periode}.eml"
+
+
+# ------------------------------------------------------------------------------------------------
+# addresses
+
+
+def _one_line(text: Any) -> str:
+    return " ".join(str(text or "").split())
+
+
+def addresses(raw: str, name: str = "") -> list[Address]:
+    """The valid addresses of a master ``Email`` cell (several may be separated by ``,`` or ``;``)."""
+    out = []
+    for part in re.split(r"[;,\s]+", str(raw or "")):
+        part = part.strip().strip("<>")
+        if part and _EMAIL.match(part):
+            local, domain = part.rsplit("@", 1)
+            out.append(Address(display_name=_one_line(name), username=local, domain=domain))
+    return out
+
+
+def sender(master: Master) -> Address:
+    """``Subbag Perencanaan <perencanaan@DOMAIN>``, DOMAIN being the most common domain of the bidang
+    e-mail addresses (a placeholder that is never delivered when the master has none)."""
+    domains = Counter(a.domain.lower() for raw in master.bidang["email"] for a in addresses(raw))
+    domain = domains.most_common(1)[0][0] if domains else PLACEHOLDER_DOMAIN
+    return Address(display_name=SENDER_NAME, username=SENDER_LOCAL, domain=domain)
+
+
+# ------------------------------------------------------------------------------------------------
+# one message
+
+
+def build_message(*, sender_address: Address, to: Sequence[Address], subject: str, body: str,
+                  attachments: Iterable[Path] = (), when: dt.datetime | None = None) -> EmailMessage:
+    """An unsent RFC 5322 message with Indonesian text and the workbooks attached."""
+    msg = EmailMessage(policy=email.policy.SMTP)
+    msg["From"] = sender_address
+    if to:
+        msg["To"] = list(to)
+    msg["Subject"] = _one_line(subject)
+    when = when or dt.datetime.now()
+    msg["Date"] = format_datetime(when if when.tzinfo else when.astimezone())
+    msg["Message-ID"] = make_msgid(domain=sender_address.domain or PLACEHOLDER_DOMAIN)
+    msg["X-Unsent"] = "1"
+    msg.set_content(body, charset="utf-8")
+    for path in attachments:
+        msg.add_attachment(path.read_bytes(), maintype=XLSX_TYPE[0], subtype=XLSX_TYPE[1], filename=path.name)
+    return msg
+
+
+def write_eml(path: Path, msg: EmailMessage) -> Path:
+    """Write a message atomically (temp file + replace), CRLF line endings."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp_", suffix=".eml", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(msg.as_bytes(policy=email.policy.SMTP))
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return path
+
+
+# ------------------------------------------------------------------------------------------------
+# texts
+
+
+def _salam(bidang: dict[str, Any]) -> str:
+    who = _one_line(bidang.get("penanggung_jawab"))
+    return (f"Yth. {who}\n" if who else "Yth. ") + f"Kepala Bidang {_one_line(bidang['nama_bidang'])}\ndi tempat\n"
+
+
+def _penutup(settings: Settings) -> str:
+    return (f"Atas perhatian dan kerja samanya kami ucapkan terima kasih.\n\nHormat kami,\n{SENDER_NAME}\n"
+            f"{settings.kantor.nama}\n")
+
+
+def _deadline_text(settings: Settings, periode: Periode) -> str:
+    d = settings.deadline(periode)
+    return format_tanggal(d, hari=True) if d else "(batas waktu belum ditetapkan)"
+
+
+def kertas_kerja_message(settings: Settings, bidang: dict[str, Any], periode: Periode, attachment: Path,
+                         n_indikator: int, sender_address: Address, when: dt.datetime | None = None
+                         ) -> EmailMessage:
+    """The draft that sends a bidang its kertas kerja."""
+    nama = _one_line(bidang["nama_bidang"])
+    body = (
+        f"{_salam(bidang)}\n"
+        "Dengan hormat,\n\n"
+        f"Dalam rangka pengumpulan data kinerja {periode.label} {settings.kantor.nama}, bersama ini kami "
+        f"sampaikan kertas kerja pengumpulan data kinerja Bidang {nama} ({bidang['kode_bidang']}) berisi "
+        f"{n_indikator} indikator (berkas terlampir: {attachment.name}).\n\n"
+        "Mohon kertas kerja diisi pada sel berwarna kuning (Realisasi, Realisasi Anggaran, Faktor Pendorong, "
+        "Faktor Penghambat dan Bukti Dukung), diperiksa oleh Kepala Bidang, lalu dikirim kembali kepada "
+        f"Subbag Perencanaan paling lambat {_deadline_text(settings, periode)}.\n\n"
+        "Petunjuk pengisian ada pada lembar \"Petunjuk\" di dalam berkas. Mohon tidak mengubah nama lembar, "
+        "kode indikator, atau urutan baris, dan tetap menyimpan berkas dalam format .xlsx.\n\n"
+        f"{_penutup(settings)}"
+    )
+    subject = f"Permintaan Data Kinerja {periode.label} - {nama}"
+    return build_message(sender_address=sender_address, to=addresses(bidang.get("email", ""),
+                                                                      bidang.get("penanggung_jawab", "")),
+                         subject=subject, body=body, attachments=[attachment], when=when)
+
+
+def pengingat_message(settings: Settings, bidang: dict[str, Any], periode: Periode, status: dict[str, Any],
+                      reason: str, attachment: Path | None, sender_address: Address, today: dt.date,
+                      when: dt.datetime | None = None) -> EmailMessage:
+    """The reminder to a bidang whose kertas kerja has not been accepted after the deadline."""
+    nama = _one_line(bidang["nama_bidang"])
+    if status["status"] == STATUS_DITOLAK:
+        what = (f"berkas yang kami terima ({status['berkas']}) tidak dapat diproses"
+                + (f": {_one_line(reason)}" if reason else ".")
+                + "\nMohon berkas diperbaiki lalu dikirim kembali.")
+    else:
+        what = "kami belum menerima kertas kerja dari bidang Saudara."
+    attached = (f"\n\nKertas kerja {periode.label} kami lampirkan kembali ({attachment.name})."
+                if attachment else "")
+    body = (
+        f"{_salam(bidang)}\n"
+        "Dengan hormat,\n\n"
+        f"Menindaklanjuti permintaan data kinerja {periode.label} dengan batas waktu "
+        f"{_deadline_text(settings, periode)}, sampai dengan {format_tanggal(today)} {what}"
+        f"{attached}\n\n"
+        "Mohon kertas kerja yang sudah diisi dan diperiksa Kepala Bidang segera dikirim kepada Subbag "
+        "Perencanaan agar rekapitulasi data kinerja perangkat daerah dapat diselesaikan.\n\n"
+        f"{_penutup(settings)}"
+    )
+    subject = f"Pengingat: Kertas Kerja Data Kinerja {periode.label} belum diterima - {nama}"
+    return build_message(sender_address=sender_address, to=addresses(bidang.get("email", ""),
+                                                                      bidang.get("penanggung_jawab", "")),
+                         subject=subject, body=body, attachments=[attachment] if attachment else [], when=when)
+
+
+def konfirmasi_message(settings: Settings, bidang: dict[str, Any], periode: Periode, n_temuan: int,
+                       attachment: Path, sender_address: Address, when: dt.datetime | None = None
+                       ) -> EmailMessage:
+    """The draft that sends a bidang its confirmation workbook."""
+    nama = _one_line(bidang["nama_bidang"])
+    body = (
+        f"{_salam(bidang)}\n"
+        "Dengan hormat,\n\n"
+        f"Terima kasih atas kertas kerja data kinerja {periode.label} yang telah dikirim. Dari hasil pemeriksaan "
+        f"Subbag Perencanaan terdapat {n_temuan} hal yang memerlukan konfirmasi dari Bidang {nama} "
+        f"(berkas terlampir: {attachment.name}).\n\n"
+        "Mohon setiap baris pada lembar konfirmasi dijawab: pilih \"Benar\" disertai penjelasan bila data sudah "
+        "benar, atau \"Perbaiki\" disertai nilai yang benar, lalu kirim kembali berkasnya kepada Subbag "
+        "Perencanaan (tanpa mengubah nama lembar atau kolom).\n\n"
+        f"{_penutup(settings)}"
+    )
+    subject = f"Konfirmasi Data Kinerja {periode.label} - {nama}"
+    return build_message(sender_address=sender_address, to=addresses(bidang.get("email", ""),
+                                                                      bidang.get("penanggung_jawab", "")),
+                         subject=subject, body=body, attachments=[attachment], when=when)
+
+
+# ------------------------------------------------------------------------------------------------
+# the two entry points
+
+
+def template_drafts(ws: Workspace, master: Master, settings: Settings, periode: Periode,
+                    written: Sequence[TemplateInfo], when: dt.datetime | None = None) -> list[Path]:
+    """One draft per kertas kerja just written (``templates --eml``); returns the draft paths."""
+    frm = sender(master)
+    out = []
+    for info in written:
+        bidang = master.bidang_info(info.kode_bidang)
+        msg = kertas_kerja_message(settings, bidang, periode, info.path, info.n_indikator, frm, when)
+        out.append(write_eml(draft_path(ws, KIND_KERTAS_KERJA, info.kode_bidang, periode), msg))
+    return out
+
+
+def run_drafts(ws: Workspace, data: PeriodData, konfirmasi: Sequence[str], *, dry_run: bool = False,
+               when: dt.datetime | None = None) -> list[str]:
+    """Reminder and confirmation drafts of one period after a run; workspace-relative paths.
+
+    ``konfirmasi`` are the workspace-relative paths of the confirmation workbooks the run wrote.
+    """
+    p = data.periode
+    master = data.master
+    settings = data.settings
+    when = when or _run_time(data) or dt.datetime.now().replace(microsecond=0)
+    today = when.date()
+    deadline = settings.deadline(p)
+    frm = sender(master)
+    written = set(konfirmasi)
+    wanted: dict[Path, EmailMessage | None] = {}
+    reasons = {(g.get("kode_bidang"), g.get("berkas")): g.get("pesan", "") for g in data.galat}
+    open_items = Counter(f["kode_bidang"] for f in data.findings if f.get("status") == "Terbuka")
+    for row in data.status:
+        kode = row["kode_bidang"]
+        bidang = master.bidang_info(kode)
+        if deadline is not None and today > deadline and row["status"] in (STATUS_BELUM, STATUS_DITOLAK):
+            path = draft_path(ws, KIND_PENGINGAT, kode, p)
+            template = ws.template_path(kode, p)
+            wanted[path] = None if dry_run else pengingat_message(
+                settings, bidang, p, row, reasons.get((kode, row["berkas"]), ""),
+                template if template.exists() else None, frm, today, when)
+        workbook = ws.konfirmasi_path(kode, p)
+        if str(workbook.relative_to(ws.root)) in written and (dry_run or workbook.exists()):
+            path = draft_path(ws, KIND_KONFIRMASI, kode, p)
+            n = open_items.get(kode, 0)
+            wanted[path] = None if dry_run else konfirmasi_message(settings, bidang, p, n, workbook, frm, when)
+    if not dry_run:
+        for path, msg in wanted.items():
+            if msg is not None:
+                write_eml(path, msg)
+        _remove_stale(ws, p, set(wanted))
+    return [str(path.relative_to(ws.root)) for path in wanted]
+
+
+def _remove_stale(ws: Workspace, periode: Periode, keep: set[Path]) -> None:
+    """Reminder and confirmation drafts of the period that no longer apply."""
+    folder = email_dir(ws, periode)
+    if not folder.exists():
+        return
+    for kind in (KIND_PENGINGAT, KIND_KONFIRMASI):
+        for path in folder.glob(f"{kind}_*_{periode}.eml"):
+            if path not in keep:
+                path.unlink()
+
+
+def _run_time(data: PeriodData) -> dt.datetime | None:
+    try:
+        return dt.datetime.fromisoformat(data.run_time)
+    except (TypeError, ValueError):
+        return None

@@ -1,0 +1,145 @@
+"""``kinerja-batch status``: the collection status of one period at a glance (issue 5).
+
+Reads the ledger read-only (``mode=ro``), never takes the run lock, so it answers while a run is
+active (the ledger is in WAL mode: readers see the last committed state). A workspace without a
+ledger yet shows every bidang as ``Belum Mengumpulkan``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from kinerja_batch.config import Settings, Workspace
+from kinerja_batch.errors import KinerjaError
+from kinerja_batch.ledger import Ledger
+from kinerja_batch.master import Master
+from kinerja_batch.outputs import (
+    STATUS_BELUM,
+    STATUS_DITERIMA,
+    STATUS_DITOLAK,
+    STATUS_KONFIRMASI,
+    STATUS_TERLAMBAT,
+    collection_status,
+)
+from kinerja_batch.periode import Periode, format_tanggal
+
+HEADERS = ("Bidang", "Status", "Diterima", "Berkas", "Terisi/Diharapkan", "Temuan Terbuka", "Galat")
+_NUMERIC = {"Terisi/Diharapkan", "Temuan Terbuka", "Galat"}
+_MAX_BERKAS = 36
+
+
+@contextmanager
+def read_only_ledger(path: Path) -> Iterator[Ledger]:
+    """The ledger opened read-only; an empty in-memory ledger when the workspace has none yet."""
+    if not path.exists():
+        conn = sqlite3.connect(":memory:", isolation_level=None)
+        try:
+            yield Ledger(conn, None)
+        finally:
+            conn.close()
+        return
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30, isolation_level=None)
+    try:
+        try:
+            ledger = Ledger(conn, path)
+        except sqlite3.OperationalError as exc:
+            raise KinerjaError(
+                f"Buku besar {path} tidak dapat dibaca ({exc}). Bila buku besar dibuat oleh versi lama, "
+                "jalankan 'kinerja-batch run' sekali untuk memperbaruinya."
+            ) from None
+        yield ledger
+    finally:
+        conn.close()
+
+
+def status_report(ws: Workspace, settings: Settings, master: Master, periode: Periode,
+                  now: dt.datetime | None = None) -> dict[str, Any]:
+    """The status of every bidang of the master for a period, with totals (plain data, for text or JSON)."""
+    now = now or dt.datetime.now().replace(microsecond=0)
+    has_ledger = ws.ledger_path.exists()
+    with read_only_ledger(ws.ledger_path) as ledger:
+        rows = collection_status(ledger, master, settings, periode, now=now)
+    deadline = settings.deadline(periode)
+    bidang = [
+        {
+            "kode_bidang": r["kode_bidang"], "nama_bidang": r["nama_bidang"], "status": r["status"],
+            "diterima": r["diterima"] or "", "berkas": r["berkas"] or "", "versi": r["versi"] or 0,
+            "terisi": int(r["terisi"]), "diharapkan": int(r["diharapkan"]),
+            "temuan_terbuka": int(r["temuan_terbuka"]), "galat": int(r["galat"]), "terlambat": bool(r["terlambat"]),
+        }
+        for r in rows
+    ]
+    counts = {s: sum(1 for b in bidang if b["status"] == s)
+              for s in (STATUS_DITERIMA, STATUS_TERLAMBAT, STATUS_KONFIRMASI, STATUS_DITOLAK, STATUS_BELUM)}
+    submitted = [b for b in bidang if b["status"] not in (STATUS_BELUM, STATUS_DITOLAK)]
+    return {
+        "periode": str(periode),
+        "label": periode.label,
+        "batas_waktu": deadline.isoformat() if deadline else None,
+        "lewat_batas_waktu": bool(deadline and now.date() > deadline),
+        "waktu": now.isoformat(sep=" "),
+        "ada_buku_besar": has_ledger,
+        "bidang": bidang,
+        "jumlah": {
+            "bidang": len(bidang),
+            "mengumpulkan": len(submitted),
+            "tepat_waktu": sum(1 for b in submitted if not b["terlambat"]),
+            "terlambat": sum(1 for b in submitted if b["terlambat"]),
+            "status": counts,
+            "terisi": sum(b["terisi"] for b in bidang),
+            "diharapkan": sum(b["diharapkan"] for b in bidang),
+            "temuan_terbuka": sum(b["temuan_terbuka"] for b in bidang),
+            "galat": sum(b["galat"] for b in bidang),
+        },
+    }
+
+
+def _short(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def format_status(report: dict[str, Any]) -> str:
+    """The report as an aligned table for a terminal, in Bahasa Indonesia."""
+    deadline = report["batas_waktu"]
+    if deadline:
+        when = format_tanggal(dt.date.fromisoformat(deadline), hari=True)
+        when += " (sudah lewat)" if report["lewat_batas_waktu"] else ""
+    else:
+        when = "belum ditetapkan di kinerja.toml"
+    lines = [f"Status pengumpulan {report['label']} ({report['periode']})", f"Batas waktu: {when}"]
+    if not report["ada_buku_besar"]:
+        lines.append("Belum ada buku besar (belum pernah run): semua bidang belum mengumpulkan.")
+    lines.append("")
+    table = [list(HEADERS)]
+    for b in report["bidang"]:
+        table.append([
+            b["kode_bidang"], b["status"], b["diterima"][:16] or "-", _short(b["berkas"], _MAX_BERKAS) or "-",
+            f"{b['terisi']}/{b['diharapkan']}", str(b["temuan_terbuka"]), str(b["galat"]),
+        ])
+    j = report["jumlah"]
+    total = ["Jumlah", f"{j['mengumpulkan']}/{j['bidang']} mengumpulkan", "", "", f"{j['terisi']}/{j['diharapkan']}",
+             str(j["temuan_terbuka"]), str(j["galat"])]
+    widths = [max(len(row[i]) for row in [*table, total]) for i in range(len(HEADERS))]
+
+    def line(row: list[str]) -> str:
+        cells = [row[i].rjust(widths[i]) if HEADERS[i] in _NUMERIC else row[i].ljust(widths[i])
+                 for i in range(len(HEADERS))]
+        return "  ".join(cells).rstrip()
+
+    lines.append(line(table[0]))
+    lines.append("  ".join("-" * w for w in widths))
+    lines.extend(line(row) for row in table[1:])
+    lines.append("  ".join("-" * w for w in widths))
+    lines.append(line(total))
+    s = j["status"]
+    lines.append("")
+    lines.append(
+        f"Diterima tepat waktu: {j['tepat_waktu']} · terlambat: {j['terlambat']} · perlu konfirmasi: "
+        f"{s[STATUS_KONFIRMASI]} · ditolak: {s[STATUS_DITOLAK]} · belum mengumpulkan: {s[STATUS_BELUM]}"
+    )
+    return "\n".join(lines)
