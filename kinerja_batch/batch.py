@@ -215,6 +215,7 @@ class RunReport:
     konfirmasi: list[str] = field(default_factory=list)
     drafts: list[str] = field(default_factory=list)
     status: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # periode -> per-bidang rows
+    tidak_berubah: list[str] = field(default_factory=list)  # rekap left as they were: nothing new
     temuan_terbuka: int = 0
 
     def count(self, hasil: str) -> int:
@@ -289,7 +290,16 @@ def run(
 
     require_defusedxml()
     settings = ws.settings()
-    master = load_master(ws.master_path)
+    loaded: list[Any] = []
+
+    def master() -> Any:
+        """The master is parsed only when a file or an output needs it: a run with nothing new does not."""
+        if not loaded:
+            loaded.append(load_master(ws.master_path))
+        return loaded[0]
+
+    if not ws.master_path.exists():
+        master()  # the Indonesian message of a missing master, before anything else happens
     report = RunReport(run_id=None, dry_run=dry_run, started=dt.datetime.now().replace(microsecond=0).isoformat())
     with run_lock(ws, wait=wait):
         crash_point("setelah_kunci")
@@ -302,7 +312,8 @@ def run(
             for name, reason in scan.left:
                 report.files.append(FileOutcome(name, "ditinggal", pesan=reason))
             touched: set[Periode] = set()
-            processor = _Processor(ws, settings, master, ledger, run_id, dry_run, periode, report, touched)
+            processor = _Processor(ws, settings, master() if scan.ready else None, ledger, run_id, dry_run, periode,
+                                   report, touched)
             for i, entry in enumerate(scan.ready, 1):
                 if progress:
                     progress(f"[{i}/{len(scan.ready)}] {entry.path.name}")

@@ -6,6 +6,7 @@ Everything here is rebuilt from the ledger, so a rekap never depends on what one
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -161,25 +162,108 @@ def collection_status(ledger: Ledger, master: Master, settings: Settings, period
     return rows
 
 
-def rebuild_outputs(ws: Workspace, settings: Settings, master: Master, ledger: Ledger, periods: list[Periode],
-                    report: RunReport, *, dry_run: bool = False, run_id: int | None = None) -> None:
-    """Temuan, rekap and confirmation workbooks for every period touched (and the active one)."""
+def rebuild_outputs(ws: Workspace, settings: Settings, master: Master | Callable[[], Master], ledger: Ledger,
+                    periods: list[Periode], report: RunReport, *, dry_run: bool = False,
+                    run_id: int | None = None) -> None:
+    """Temuan, rekap and confirmation workbooks for every period touched (and the active one).
+
+    A period whose ledger fingerprint (see :func:`fingerprint`) equals the one its outputs were
+    built from, and whose rekap still exists, is not rebuilt: a run with nothing new rewrites
+    nothing, and does not even need to parse the master (``master`` may be a loader).
+    """
     from kinerja_batch.rekap import write_rekap
 
+    state = _OutputState(ws)
     for p in periods:
-        _refresh_temuan(ledger, master, settings, p, run_id)
-        data = period_data(ledger, master, settings, p, run_id=run_id)
-        report.status[str(p)] = [
+        path = ws.rekap_path(p)
+        before = fingerprint(ledger, ws, settings, p)
+        saved = state.get(p)
+        outputs_there = path.exists() and all((ws.root / k).exists() for k in (saved or {}).get("konfirmasi", []))
+        if saved and saved.get("sidik") == before and outputs_there:
+            report.status[str(p)] = saved["status"]
+            report.temuan_terbuka += sum(row["temuan_terbuka"] for row in saved["status"])
+            report.rekap.append(str(path.relative_to(ws.root)))
+            report.tidak_berubah.append(str(path.relative_to(ws.root)))
+            report.konfirmasi += saved.get("konfirmasi", [])  # still the current ones
+            continue
+        m = master() if callable(master) else master
+        _refresh_temuan(ledger, m, settings, p, run_id)
+        data = period_data(ledger, m, settings, p, run_id=run_id)
+        status = [
             {k: row[k] for k in ("kode_bidang", "status", "terisi", "diharapkan", "temuan_terbuka", "galat")}
             for row in data.status
         ]
+        report.status[str(p)] = status
         report.temuan_terbuka += sum(row["temuan_terbuka"] for row in data.status)
-        path = ws.rekap_path(p)
         if not dry_run:
             write_rekap(path, data)
         report.rekap.append(str(path.relative_to(ws.root)))
+        konfirmasi_before = len(report.konfirmasi)
         _write_konfirmasi(ws, data, ledger, report, dry_run=dry_run)
         _write_drafts(ws, data, report, dry_run=dry_run)
+        if not dry_run:
+            state.put(p, {"sidik": fingerprint(ledger, ws, settings, p), "status": status,
+                          "konfirmasi": report.konfirmasi[konfirmasi_before:]})
+
+
+def fingerprint(ledger: Ledger, ws: Workspace, settings: Settings, periode: Periode,
+                today: dt.date | None = None) -> str:
+    """What a period's outputs depend on: the ledger's high-water marks (every change of data adds a
+    row somewhere), the master's bytes, the settings, the tool version, and whether the deadline has
+    passed (reminder drafts start then)."""
+    import hashlib
+    import json
+
+    from kinerja_batch import __version__
+
+    marks = ledger.conn.execute(
+        "SELECT (SELECT COALESCE(MAX(id), 0) FROM files), (SELECT COALESCE(MAX(id), 0) FROM submissions),"
+        " (SELECT COALESCE(MAX(id), 0) FROM temuan), (SELECT COALESCE(MAX(id), 0) FROM audit)"
+    ).fetchone()
+    master_sha = _file_sha256(ws.master_path)
+    deadline = settings.deadline(periode)
+    past = bool(deadline and (today or dt.date.today()) > deadline)
+    payload = [list(marks), master_sha, settings.as_dict(), __version__, str(periode), past]
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _file_sha256(path: Any) -> str:
+    import hashlib
+
+    if not path.exists():
+        return ""
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+class _OutputState:
+    """``.kinerja/keluaran.json``: per period, the fingerprint its outputs were built from."""
+
+    def __init__(self, ws: Workspace) -> None:
+        self.path = ws.state_dir / "keluaran.json"
+        self.data: dict[str, Any] = {}
+        if self.path.exists():
+            import json
+
+            try:
+                self.data = json.loads(self.path.read_text(encoding="utf-8"))
+            except (ValueError, OSError):
+                self.data = {}  # unreadable state only costs a rebuild
+
+    def get(self, periode: Periode) -> dict[str, Any] | None:
+        return self.data.get(str(periode))
+
+    def put(self, periode: Periode, value: dict[str, Any]) -> None:
+        import json
+        import os
+
+        self.data[str(periode)] = value
+        tmp = self.path.with_name(self.path.name + ".tmp")
+        tmp.write_text(json.dumps(self.data, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
+        os.replace(tmp, self.path)
 
 
 def _refresh_temuan(ledger: Ledger, master: Master, settings: Settings, periode: Periode, run_id: int | None) -> None:

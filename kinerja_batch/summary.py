@@ -40,7 +40,10 @@ def run_summary(report: RunReport) -> str:
             extra = f" ({', '.join(tail)})" if tail else ""
             lines.append(f"  {r['kode_bidang']:<10} {r['status']:<22} {r['terisi']}/{r['diharapkan']} terisi{extra}")
     for path in report.rekap:
-        lines.append(("Rekap akan ditulis: " if report.dry_run else "Rekap: ") + path)
+        if path in report.tidak_berubah:
+            lines.append(f"Rekap tidak berubah (tidak ada data baru): {path}")
+        else:
+            lines.append(("Rekap akan ditulis: " if report.dry_run else "Rekap: ") + path)
     for path in report.konfirmasi:
         lines.append(("Lembar konfirmasi akan ditulis: " if report.dry_run else "Lembar konfirmasi: ") + path)
     if report.needs_attention:

@@ -272,3 +272,31 @@ def test_late_submission_and_status(workspace, tmp_path):
     assert status["SEK"]["Status"] == "Diterima (Terlambat)"
     assert status["IKP"]["Status"] == "Belum Mengumpulkan"
     assert status["SEK"]["Terisi / Diharapkan"] == "1/1"
+
+
+def test_run_with_nothing_new_rewrites_nothing_and_skips_the_master(sek_tw1, tmp_path, monkeypatch):
+    import kinerja_batch.master as master_module
+
+    w, paths, codes = sek_tw1
+    drop(w.ws, fill_kertas_kerja(paths["SEK"], tmp_path / "sek.xlsx", {codes[0]: 10}))
+    assert invoke("-w", str(w.ws.root), "run").exit_code == 0
+    rekap = w.ws.outbox / "rekap_2025-TW1.xlsx"
+    before = (rekap.stat().st_mtime_ns, rekap.read_bytes())
+
+    def must_not_parse(*args, **kwargs):
+        raise AssertionError("master parsed although nothing changed")
+
+    monkeypatch.setattr(master_module, "load_master", must_not_parse)
+    result = invoke("-w", str(w.ws.root), "run")
+    assert result.exit_code == 0, result.output
+    assert "Rekap tidak berubah" in result.output and "SEK" in result.output
+    assert (rekap.stat().st_mtime_ns, rekap.read_bytes()) == before
+    monkeypatch.undo()
+    # a changed setting is a change: the rekap is rebuilt
+    toml = w.ws.config_path
+    toml.write_text(toml.read_text(encoding="utf-8").replace("sangat_tinggi = 91", "sangat_tinggi = 92"),
+                    encoding="utf-8")
+    result = invoke("-w", str(w.ws.root), "run")
+    assert result.exit_code == 0, result.output
+    assert "Rekap tidak berubah" not in result.output
+    assert rekap.stat().st_mtime_ns != before[0]
