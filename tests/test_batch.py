@@ -292,11 +292,11 @@ def test_run_with_nothing_new_rewrites_nothing_and_skips_the_master(sek_tw1, tmp
     assert "Rekap tidak berubah" in result.output and "SEK" in result.output
     assert (rekap.stat().st_mtime_ns, rekap.read_bytes()) == before
     monkeypatch.undo()
-    # a changed setting is a change: the rekap is rebuilt
+    # a changed setting is a change: the rekap is rebuilt (asked for TW1: the active period is TW2)
     toml = w.ws.config_path
     toml.write_text(toml.read_text(encoding="utf-8").replace("sangat_tinggi = 91", "sangat_tinggi = 92"),
                     encoding="utf-8")
-    result = invoke("-w", str(w.ws.root), "run")
+    result = invoke("-w", str(w.ws.root), "run", "--periode", "2025-TW1")
     assert result.exit_code == 0, result.output
     assert "Rekap tidak berubah" not in result.output
     assert rekap.stat().st_mtime_ns != before[0]
