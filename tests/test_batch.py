@@ -280,8 +280,10 @@ def test_run_with_nothing_new_rewrites_nothing_and_skips_the_master(sek_tw1, tmp
     w, paths, codes = sek_tw1
     drop(w.ws, fill_kertas_kerja(paths["SEK"], tmp_path / "sek.xlsx", {codes[0]: 10}))
     assert invoke("-w", str(w.ws.root), "run").exit_code == 0
+    active = w.ws.outbox / "rekap_2025-TW2.xlsx"  # the active period: rebuilt by every run unless unchanged
     rekap = w.ws.outbox / "rekap_2025-TW1.xlsx"
     before = (rekap.stat().st_mtime_ns, rekap.read_bytes())
+    active_before = (active.stat().st_mtime_ns, active.read_bytes())
 
     def must_not_parse(*args, **kwargs):
         raise AssertionError("master parsed although nothing changed")
@@ -290,7 +292,7 @@ def test_run_with_nothing_new_rewrites_nothing_and_skips_the_master(sek_tw1, tmp
     result = invoke("-w", str(w.ws.root), "run")
     assert result.exit_code == 0, result.output
     assert "Rekap tidak berubah" in result.output and "SEK" in result.output
-    assert (rekap.stat().st_mtime_ns, rekap.read_bytes()) == before
+    assert (active.stat().st_mtime_ns, active.read_bytes()) == active_before
     monkeypatch.undo()
     # a changed setting is a change: the rekap is rebuilt (asked for TW1: the active period is TW2)
     toml = w.ws.config_path
