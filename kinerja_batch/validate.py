@@ -183,7 +183,7 @@ def parse_kertas_kerja(raw: RawWorkbook, identity: Identity, master: Master, *, 
                             ("bukti", layout.H_BUKTI), ("keterangan", layout.H_KETERANGAN)):
             c = cols[header]
             text = _as_text(_at(values, c))
-            if len(text) > MAX_TEXT:
+            if c is not None and len(text) > MAX_TEXT:
                 finding("TEKS_TERLALU_PANJANG", layout.cell_ref(excel_row - 1, c), value=format_angka_ringkas(len(text)),
                         kode_indikator=kode)
                 text = text[:MAX_TEXT]

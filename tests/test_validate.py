@@ -86,7 +86,7 @@ def test_every_number_rule_at_its_cell(blank, tmp_path):
         got = {r["kode_indikator"]: r["realisasi"] for r in parsed.rows}
         wb = openpyxl.load_workbook(path)
         hr, cols = header_columns(wb["Kertas Kerja"])
-        for (name, typed, value, code), kode in zip(chunk, codes, strict=False):
+        for (name, _typed, value, code), kode in zip(chunk, codes, strict=False):
             if kode == codes[-1] and len(chunk) == n:
                 continue
             assert got[kode] == (pytest.approx(value) if value is not None else None), name
