@@ -232,6 +232,45 @@ def status(ctx: click.Context, workspace: Path | None, periode: str | None, as_j
         click.echo(format_status(report))
 
 
+@cli.command(context_settings=CONTEXT, epilog=EXIT_CODES)
+@click.argument("folder", required=False, default="demo", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--paksa", is_flag=True, help="Pakai folder walaupun sudah berisi berkas (isinya ditimpa).")
+def demo(folder: Path, paksa: bool) -> None:
+    """Peragaan seluruh pekerjaan dengan data contoh bawaan, dalam satu perintah.
+
+    Membuat ruang kerja contoh, menulis kertas kerja TW I dan TW II, mensimulasikan
+    kiriman bidang (tepat waktu, terlambat, belum mengirim, angka diketik sebagai teks,
+    disimpan ulang dengan LibreOffice bila terpasang, angka janggal, berkas bukan Excel),
+    menjalankan run, menjawab lembar konfirmasi sekali, lalu run lagi.
+
+    \b
+    Contoh:
+      kinerja-batch demo            # di folder ./demo
+      kinerja-batch demo /tmp/coba
+    """
+    from kinerja_batch.demo import build_demo
+    from kinerja_batch.summary import run_summary
+
+    result = build_demo(folder, say=click.echo, force=paksa)
+    last = result.reports[-1]
+    click.echo("")
+    click.echo(run_summary(last))
+    for note in result.notes:
+        click.echo(f"Catatan: {note}")
+    root = result.root
+    click.echo("")
+    click.echo("Hasil yang dapat dibuka:")
+    for path in sorted((root / "outbox").glob("rekap_*.xlsx")):
+        click.echo(f"  rekap:            {path}")
+    for path in sorted((root / "outbox" / "konfirmasi").rglob("*.xlsx")):
+        click.echo(f"  lembar konfirmasi: {path}")
+    for path in sorted((root / "inbox" / "arsip").rglob("jawaban_konfirmasi_*.xlsx")):
+        click.echo(f"  jawaban konfirmasi: {path}")
+    click.echo(f"  kertas kerja:     {root / 'templates_xlsx'}")
+    click.echo(f"  berkas ditolak:   {root / 'inbox' / 'ditolak'}")
+    click.echo(f"Lihat ringkasan kapan saja: kinerja-batch -w {root} status")
+
+
 def _history(ws: Workspace, periode: Any) -> Any:
     """Accepted values of earlier quarters from the ledger, when there is one."""
     if not ws.ledger_path.exists() or periode.tw == 1:

@@ -28,6 +28,7 @@ LATE = "STATSAN"  # sends TW2 after the deadline
 TYPED_TEXT = "IKP"  # types numbers as Indonesian text
 RESAVED = "TIK"  # re-saved by another spreadsheet program (LibreOffice)
 ODD = "APTIKA"  # a few values that need the bidang's confirmation
+SLOW = "SEK"  # has not answered its TW2 confirmation workbook yet
 
 
 @dataclass
@@ -85,14 +86,20 @@ def _values_for(master: Any, kode_bidang: str, periode: Periode, rng: random.Ran
     pendorong: dict[str, str] = {}
     penghambat: dict[str, str] = {}
     bukti: dict[str, str] = {}
+    def target_sd(r: dict[str, Any], tw: int) -> float:
+        """Target s.d. TWn; without quarterly targets a Kumulatif target grows evenly over the year."""
+        if tw == 0:
+            return 0.0
+        value = r.get(f"target_tw{tw}")
+        if value is not None and value == value:
+            return float(value)
+        return float(r["target_tahunan"]) * (tw / 4 if r["agregasi"] == "Kumulatif" else 1)
+
     for i, r in enumerate(rows.to_dict("records")):
         kode = r["kode_indikator"]
-        tw_target = r.get(f"target_tw{periode.tw}")
-        target = tw_target if tw_target == tw_target and tw_target is not None else r["target_tahunan"]
+        target = target_sd(r, periode.tw)
         if r["agregasi"] == "Kumulatif":
-            prev = r.get(f"target_tw{periode.tw - 1}") if periode.tw > 1 else 0
-            prev = prev if prev == prev and prev is not None else 0
-            target = max(0.0, float(target) - float(prev))  # this quarter's share
+            target = max(0.0, target - target_sd(r, periode.tw - 1))  # this quarter's share
         factor = rng.uniform(0.92, 1.08)
         if r["polaritas"] == "Negatif":
             factor = rng.uniform(0.9, 1.0)
@@ -133,13 +140,19 @@ def _resave_with_libreoffice(path: Path) -> bool:
     return True
 
 
-def answer_confirmations(ws: Workspace, periode: Periode, when: float) -> list[str]:
-    """Answer each confirmation workbook as a Kepala Bidang would, and drop it into the inbox."""
+def answer_confirmations(ws: Workspace, when: float) -> list[str]:
+    """Answer each confirmation workbook as a Kepala Bidang would, and drop it into the inbox.
+
+    The value planted as a typing error (bidang ODD, far above target) is corrected; everything
+    else is confirmed with an explanation.
+    """
     import openpyxl
 
-    folder = ws.outbox / "konfirmasi" / str(periode)
+    folder = ws.outbox / "konfirmasi"
     answered = []
-    for path in sorted(folder.glob("konfirmasi_*.xlsx")) if folder.exists() else []:
+    for path in sorted(folder.rglob("konfirmasi_*.xlsx")) if folder.exists() else []:
+        if path.name.startswith(f"konfirmasi_{SLOW}_") and path.parent.name.endswith("TW2"):
+            continue  # this bidang has not answered yet: its workbook stays open in outbox/
         wb = openpyxl.load_workbook(path)
         sheet = next(s for s in wb.worksheets if s.sheet_state == "visible" and any(
             c.value == "Tanggapan" for row in s.iter_rows(max_row=30) for c in row))
@@ -152,7 +165,7 @@ def answer_confirmations(ws: Workspace, periode: Periode, when: float) -> list[s
             code = sheet.cell(r, cols["Kode Temuan"]).value
             if not code:
                 continue
-            if code == "CAPAIAN_TINGGI":
+            if code == "CAPAIAN_TINGGI" and f"_{ODD}_" in path.name:
                 # the operator typed one digit too many: correct it to a plausible value
                 value = sheet.cell(r, cols["Nilai"]).value
                 try:
@@ -232,7 +245,8 @@ def build_demo(root: Path, *, say: Callable[[str], None] = print, force: bool = 
         result.notes.append("LibreOffice tidak terpasang: langkah simpan ulang dengan LibreOffice dilewati.")
     result.reports.append(run(ws))
 
-    answered = answer_confirmations(ws, tw2, _when(d2 + dt.timedelta(days=5)))
-    say(f"4. Bidang menjawab {len(answered)} lembar konfirmasi (Benar / Perbaiki); run ketiga")
+    answered = answer_confirmations(ws, _when(d2 + dt.timedelta(days=5)))
+    say(f"4. Bidang menjawab {len(answered)} lembar konfirmasi (Benar / Perbaiki; {SLOW} belum menjawab "
+        "triwulan II); run ketiga")
     result.reports.append(run(ws))
     return result

@@ -185,6 +185,7 @@ def rebuild_outputs(ws: Workspace, settings: Settings, master: Master | Callable
             report.rekap.append(str(path.relative_to(ws.root)))
             report.tidak_berubah.append(str(path.relative_to(ws.root)))
             report.konfirmasi += saved.get("konfirmasi", [])  # still the current ones
+            report.drafts += [d for d in saved.get("drafts", []) if (ws.root / d).exists()]
             continue
         m = master() if callable(master) else master
         _refresh_temuan(ledger, m, settings, p, run_id)
@@ -198,12 +199,13 @@ def rebuild_outputs(ws: Workspace, settings: Settings, master: Master | Callable
         if not dry_run:
             write_rekap(path, data)
         report.rekap.append(str(path.relative_to(ws.root)))
-        konfirmasi_before = len(report.konfirmasi)
+        konfirmasi_before, drafts_before = len(report.konfirmasi), len(report.drafts)
         _write_konfirmasi(ws, data, ledger, report, dry_run=dry_run)
         _write_drafts(ws, data, report, dry_run=dry_run)
         if not dry_run:
             state.put(p, {"sidik": fingerprint(ledger, ws, settings, p), "status": status,
-                          "konfirmasi": report.konfirmasi[konfirmasi_before:]})
+                          "konfirmasi": report.konfirmasi[konfirmasi_before:],
+                          "drafts": report.drafts[drafts_before:]})
 
 
 def fingerprint(ledger: Ledger, ws: Workspace, settings: Settings, periode: Periode,

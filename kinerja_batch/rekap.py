@@ -19,7 +19,6 @@ every xlsxwriter return code is checked, so nothing is truncated or dropped sile
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import math
 import os
 import tempfile
@@ -195,7 +194,7 @@ class _RekapSheet(Worksheet):
             super()._write_cell(row, col, cell)
             return
         kind = type(cell)
-        head = f'<c r="{_col_letters(col)}{row + 1}" s="{fmt._get_xf_index()}"'
+        head = f'<c r="{_LETTERS[col] if col < 702 else layout.col_letter(col)}{row + 1}" s="{fmt._get_xf_index()}"'
         if kind is CellNumberTuple:
             self.fh.write(f"{head}><v>{cell.number:.16G}</v></c>")
         elif kind is CellBlankTuple:
@@ -221,9 +220,7 @@ class _Collect:
         self.write = parts.append
 
 
-@functools.lru_cache(maxsize=1024)
-def _col_letters(col: int) -> str:
-    return layout.col_letter(col)
+_LETTERS = [layout.col_letter(c) for c in range(702)]  # A .. ZZ
 
 
 def _fail(ws: Any, r: int, c: int, result: int) -> None:
@@ -233,37 +230,26 @@ def _fail(ws: Any, r: int, c: int, result: int) -> None:
 
 
 def _cell_writers(ws: Any) -> tuple[Callable[..., None], Callable[..., None], Callable[..., None]]:
-    """Checked writers for the hot loops of the indicator sheets: ``num(r, c, value, fmt, keep_blank)``,
-    ``txt(r, c, text, fmt, keep_blank)`` and ``fml(r, c, formula, fmt, cached)``.
+    """Checked writers for the hot loops of the indicator sheets: ``num(r, c, value, fmt)``,
+    ``txt(r, c, text, fmt)`` and ``fml(r, c, formula, fmt, cached)``.
 
-    An empty value is not written at all unless ``keep_blank`` (group rows, whose fill differs from the
-    column's format): the column format already gives the empty cell its border and number format.
-    xlsxwriter's undecorated writers are used when present (same checks and return codes, without the
-    A1-notation wrapper that costs a tenth of the time per cell).
+    An empty value is a formatted blank cell (its border; column formats would also dress the cells
+    outside the table). xlsxwriter's undecorated writers are used when present: the same checks and
+    return codes, without the A1-notation wrapper that costs a tenth of the time per cell.
     """
     wn = getattr(ws, "_write_number", ws.write_number)
     wb_ = getattr(ws, "_write_blank", ws.write_blank)
     wf = getattr(ws, "_write_formula", ws.write_formula)
     wstr = getattr(ws, "_write_string", ws.write_string)
 
-    def num(r: int, c: int, v: Any, fmt: Any, keep_blank: bool) -> None:
-        if v is None or v != v:
-            if not keep_blank:
-                return
-            res = wb_(r, c, None, fmt)
-        else:
-            res = wn(r, c, v, fmt)
+    def num(r: int, c: int, v: Any, fmt: Any) -> None:
+        res = wb_(r, c, None, fmt) if (v is None or v != v) else wn(r, c, v, fmt)
         if res:
             _fail(ws, r, c, res)
 
-    def txt(r: int, c: int, v: Any, fmt: Any, keep_blank: bool) -> None:
+    def txt(r: int, c: int, v: Any, fmt: Any) -> None:
         text = _text(v)
-        if text:
-            res = wstr(r, c, text, fmt)
-        elif keep_blank:
-            res = wb_(r, c, None, fmt)
-        else:
-            return
+        res = wstr(r, c, text, fmt) if text else wb_(r, c, None, fmt)
         if res:
             _fail(ws, r, c, res)
 
@@ -350,30 +336,6 @@ def _num_width(values: Any, decimals: int | None) -> int:
     if (~whole).any():
         widths.append(len(f"{float(np.abs(arr[~whole]).max()):,.2f}"))
     return max(widths) + sign
-
-
-_CENTER = {"Satuan", "Polaritas", "Agregasi", "Dasar Target", "Status", "Predikat"}
-
-
-def _column_kinds(headers: Sequence[str]) -> list[str]:
-    """The plain cell format of each column of an indicator sheet, from its header text."""
-    out = []
-    for h in headers:
-        if h == H_TREN:
-            out.append("spark")
-        elif h == "No":
-            out.append("int")
-        elif "(%)" in h:
-            out.append("pct")
-        elif "(Rp)" in h:
-            out.append("rp")
-        elif h in _CENTER:
-            out.append("center")
-        elif h.startswith(("Target", "Realisasi")):
-            out.append("k")
-        else:
-            out.append("text")
-    return out
 
 
 def _kf(value: Any, decimal_fmt: Any, whole_fmt: Any) -> Any:
@@ -742,16 +704,13 @@ class _RekapWriter:
         last_col = len(PENGUKURAN_HEADERS) - 1
         widths = self._pk_widths()
         hidden = {col[f"Realisasi Anggaran TW {ROMAN[q]} (Rp)"] for q in (1, 2, 3, 4)}
-        # the column formats dress the empty cells of plain rows, which are not written (see _cell_writers)
-        kinds = _column_kinds(PENGUKURAN_HEADERS)
         for i, width in enumerate(widths):
-            fmt = f[kinds[i]]
             if i in hidden:
-                ws.set_column(i, i, width, fmt, {"level": 1, "hidden": True})
+                ws.set_column(i, i, width, None, {"level": 1, "hidden": True})
             elif i == col["Realisasi Anggaran s.d. TW (Rp)"]:
-                ws.set_column(i, i, width, fmt, {"collapsed": True})
+                ws.set_column(i, i, width, None, {"collapsed": True})
             else:
-                ws.set_column(i, i, width, fmt)
+                ws.set_column(i, i, width)
         ws.outline_settings(True, False, True, False)
 
         self.title_block(ws, f"PENGUKURAN KINERJA {self.p.label.upper()}", last_col,
@@ -807,20 +766,19 @@ class _RekapWriter:
                 satuan = _text(c["satuan"][j])
                 srow(r, _row_height((bname, kode, uraian, indikator, satuan), wrap_w), None,
                      {"level": depth} if depth else None)
-                txt(r, c_bidang, bname, fm["text"], group)
-                txt(r, c_kode, kode, fm["text"], group)
-                txt(r, c_uraian, uraian, fm["text"], group)
-                txt(r, c_ind, indikator, (ind_group if group else ind_plain)[depth], group)
-                txt(r, c_satuan, satuan, fm["center"], group)
+                txt(r, c_bidang, bname, fm["text"])
+                txt(r, c_kode, kode, fm["text"])
+                txt(r, c_uraian, uraian, fm["text"])
+                txt(r, c_ind, indikator, (ind_group if group else ind_plain)[depth])
+                txt(r, c_satuan, satuan, fm["center"])
                 v = c["target_tahunan"][j]
-                num(r, c_tt, v, _kf(v, fk, fki), group)
+                num(r, c_tt, v, _kf(v, fk, fki))
                 v = c["target_sd"][j]
-                num(r, c_tsd, v, _kf(v, fk, fki), group)
+                num(r, c_tsd, v, _kf(v, fk, fki))
                 for q in range(4):
                     v = c[f"realisasi_tw{q + 1}"][j]
-                    num(r, c_tw[q], v, _kf(v, fk, fki), group)
-                if group:
-                    txt(r, c_tren, "", fm["spark"], True)
+                    num(r, c_tw[q], v, _kf(v, fk, fki))
+                txt(r, c_tren, "", fm["spark"])
                 spark_loc.append(f"{tren_l}{x}")
                 spark_rng.append(f"{tw_l[0]}{x}:{tw_l[3]}{x}")
                 cur = f"{tw_l[n - 1]}{x}"
@@ -834,22 +792,22 @@ class _RekapWriter:
                 fml(r, c_cap, cap_forms[polaritas](sd, f"{tsd_l}{x}"), fm["pct"], _cached(c["capaian"][j]))
                 fml(r, c_capt, cap_forms[polaritas](sd, f"{tt_l}{x}"), fm["pct"], _cached(c["capaian_tahunan"][j]))
                 fml(r, c_pred, pred_tmpl.replace("{ref}", f"{cap_l}{x}"), fm["center"], str(c["predikat"][j]))
-                num(r, c_pagu, c["pagu"][j], fm["rp"], group)
+                num(r, c_pagu, c["pagu"][j], fm["rp"])
                 for q in range(4):
-                    num(r, c_ag[q], c[f"anggaran_tw{q + 1}"][j], fm["rp"], group)
+                    num(r, c_ag[q], c[f"anggaran_tw{q + 1}"][j], fm["rp"])
                 ag_span = f"{ag_l[0]}{x}:{ag_l[n - 1]}{x}"
                 fml(r, c_agsd, f'=IF(COUNT({ag_span})=0,"",SUM({ag_span}))', fm["rp"], _cached(c["anggaran_sd"][j]))
                 fml(r, c_ser, _ratio_formula(f"{agsd_l}{x}", f"{pagu_l}{x}"), fm["pct"], _cached(c["serapan"][j]))
-                txt(r, c_status, self.ind_status[i], fm["center"], group)
-                txt(r, c_level, level, fm["text"], group)
-                txt(r, c_pol, polaritas, fm["center"], group)
-                txt(r, c_agr, agregasi, fm["center"], group)
-                txt(r, c_basis, c["target_basis"][j], fm["center"], group)
-                txt(r, c_pendorong, c["pendorong"][j], fm["text"], group)
-                txt(r, c_penghambat, c["penghambat"][j], fm["text"], group)
-                txt(r, c_bukti, c["bukti"][j], fm["text"], group)
+                txt(r, c_status, self.ind_status[i], fm["center"])
+                txt(r, c_level, level, fm["text"])
+                txt(r, c_pol, polaritas, fm["center"])
+                txt(r, c_agr, agregasi, fm["center"])
+                txt(r, c_basis, c["target_basis"][j], fm["center"])
+                txt(r, c_pendorong, c["pendorong"][j], fm["text"])
+                txt(r, c_penghambat, c["penghambat"][j], fm["text"])
+                txt(r, c_bukti, c["bukti"][j], fm["text"])
                 berkas = _text(c["berkas"][j])
-                txt(r, c_sumber, f"{berkas}!{_text(c['sel_realisasi'][j])}" if berkas else "", fm["text"], group)
+                txt(r, c_sumber, f"{berkas}!{_text(c['sel_realisasi'][j])}" if berkas else "", fm["text"])
 
         last = first + self.count - 1
         if self.count:
@@ -912,9 +870,8 @@ class _RekapWriter:
                                          _text_width(list(self.bidang_names.values()), 20, 12))
         w["Keterangan"] = 24
         widths = [w[h] for h in H]
-        kinds = _column_kinds(H)
         for i, width in enumerate(widths):
-            ws.set_column(i, i, width, f[kinds[i]])
+            ws.set_column(i, i, width)
         ws.outline_settings(True, False, True, False)
 
         self.put(ws, 0, 0, "EVALUASI TERHADAP HASIL RENJA PERANGKAT DAERAH", f["title"])
@@ -985,19 +942,19 @@ class _RekapWriter:
                 satuan = _text(c["satuan"][j])
                 srow(r, _row_height((kode, uraian, indikator, bname, ket, satuan, level), wrap_w), None,
                      {"level": depth} if depth else None)
-                num(r, c_no, i + 1, fm["int"], group)
-                txt(r, c_kode, kode, fm["text"], group)
-                txt(r, c_level, level, fm["text"], group)
-                txt(r, c_uraian, uraian, (ind_group if group else ind_plain)[depth], group)
-                txt(r, c_ind, indikator, fm["text"], group)
-                txt(r, c_satuan, satuan, fm["center"], group)
+                num(r, c_no, i + 1, fm["int"])
+                txt(r, c_kode, kode, fm["text"])
+                txt(r, c_level, level, fm["text"])
+                txt(r, c_uraian, uraian, (ind_group if group else ind_plain)[depth])
+                txt(r, c_ind, indikator, fm["text"])
+                txt(r, c_satuan, satuan, fm["center"])
                 v = c["target_tahunan"][j]
-                num(r, c_tt, v, _kf(v, fk, fki), group)
-                num(r, c_pagu, c["pagu"][j], fm["rp"], group)
+                num(r, c_tt, v, _kf(v, fk, fki))
+                num(r, c_pagu, c["pagu"][j], fm["rp"])
                 for q in range(4):
                     v = c[f"realisasi_tw{q + 1}"][j]
-                    num(r, c_k[q], v, _kf(v, fk, fki), group)
-                    num(r, c_r[q], c[f"anggaran_tw{q + 1}"][j], fm["rp"], group)
+                    num(r, c_k[q], v, _kf(v, fk, fki))
+                    num(r, c_r[q], c[f"anggaran_tw{q + 1}"][j], fm["rp"])
                 agregasi = str(c["agregasi"][j])
                 polaritas = str(c["polaritas"][j])
                 cur = f"{kl[n - 1]}{x}"
@@ -1008,14 +965,14 @@ class _RekapWriter:
                 rps = ",".join(f"{rl[q]}{x}" for q in range(n))
                 fml(r, c_sdr, f'=IF(COUNT({rps})=0,"",SUM({rps}))', fm["rp"], _cached(c["anggaran_sd"][j]))
                 v = c["target_sd"][j]
-                num(r, c_tsd, v, _kf(v, fk, fki), group)
+                num(r, c_tsd, v, _kf(v, fk, fki))
                 sd = f"{sdk_l}{x}"
                 fml(r, c_cap, cap_forms[polaritas](sd, f"{tsd_l}{x}"), fm["pct"], _cached(c["capaian"][j]))
                 fml(r, c_capt, cap_forms[polaritas](sd, f"{tt_l}{x}"), fm["pct"], _cached(c["capaian_tahunan"][j]))
                 fml(r, c_ser, _ratio_formula(f"{sdr_l}{x}", f"{pagu_l}{x}"), fm["pct"], _cached(c["serapan"][j]))
                 fml(r, c_pred, pred_tmpl.replace("{ref}", f"{cap_l}{x}"), fm["center"], str(c["predikat"][j]))
-                txt(r, c_unit, bname, fm["text"], group)
-                txt(r, c_ket, ket, fm["text"], group)
+                txt(r, c_unit, bname, fm["text"])
+                txt(r, c_ket, ket, fm["text"])
 
         last = first + self.count - 1
         if self.count:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import PurePath
+
 from kinerja_batch.batch import RunReport
 
 _LABEL = {
@@ -46,6 +48,9 @@ def run_summary(report: RunReport) -> str:
             lines.append(("Rekap akan ditulis: " if report.dry_run else "Rekap: ") + path)
     for path in report.konfirmasi:
         lines.append(("Lembar konfirmasi akan ditulis: " if report.dry_run else "Lembar konfirmasi: ") + path)
+    if report.drafts:
+        lines.append(f"Draf surel ({len(report.drafts)}, tidak dikirim): "
+                     + ", ".join(sorted({str(PurePath(d).parent) for d in report.drafts})))
     if report.needs_attention:
         lines.append("Perlu tindak lanjut: ada berkas ditolak atau galat; lihat alasan di inbox/ditolak/ dan rekap.")
     return "\n".join(lines)
