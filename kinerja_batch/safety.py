@@ -13,6 +13,7 @@ Linux only (``fork`` and ``resource``), like the nightly batch itself.
 
 from __future__ import annotations
 
+import faulthandler
 import math
 import multiprocessing
 import os
@@ -701,6 +702,8 @@ def _child(sender: Any, errfd: int, extra: int, seconds: float, func: Callable[.
     # Prepared before the limit bites: reporting a MemoryError must not need memory.
     oom = pickle.dumps((_KIND_MEMORY, None, "", ""))
     os.dup2(errfd, 2)
+    if faulthandler.is_enabled():  # inherited (pytest, PYTHONFAULTHANDLER): its dumps go to the same file
+        faulthandler.enable(file=2, all_threads=False)
     try:
         _limit(resource.RLIMIT_AS, _mapped_bytes() + extra)
         cpu = math.ceil(seconds) * 2 + 5

@@ -40,6 +40,8 @@ from kinerja_batch import findings as F
 from kinerja_batch.config import init_workspace
 from kinerja_batch.master import load_master
 
+pytestmark = pytest.mark.filterwarnings("ignore:Sparkline Group extension")  # openpyxl reading the rekap
+
 MB = 1024 * 1024
 SEK_CODES = ("T-01", "IKU-05", "2.16.01", "2.16.01.2.01", "2.16.01.2.01.0001-a", "2.16.01.2.01.0006-a",
              "2.16.01.2.05.0009-a", "2.16.01.2.07.0005-a", "2.16.01.2.08.0002-a")
@@ -471,6 +473,29 @@ INJECTION = {  # (kode IKP, column): text typed by a person, to be stored and sh
 }
 
 
+CONTROL_TEXT = "Baris satu\x0bbaris dua\x01 akhir _x0041_"  # as Excel stores it: _x000B_, _x0001_, _x005F_x0041_
+CONTROL_XML = b"Baris satu_x000B_baris dua_x0001_ akhir _x005F_x0041_"
+
+
+def _control_chars(kit: Kit, name: str) -> None:
+    """Control characters (a Word line break, ^A) in a text cell: openpyxl refuses them, Excel escapes them."""
+    data = kit.kk({"IKU-04": 90}, bidang="TIK", periode="2025-TW2", extra={PENDORONG: {"IKU-04": "KENDALI"}})
+    part = _sheet_part(data, KK_SHEET)
+    kit.put(name, _rezip(data, edit={part: lambda x: x.replace(b">KENDALI<", b">" + CONTROL_XML + b"<")}))
+
+
+def _check_control_chars(o: Outcome) -> None:
+    from python_calamine import CalamineWorkbook
+
+    assert o.values["IKU-04"]["pendorong"] == CONTROL_TEXT
+    wb = CalamineWorkbook.from_path(str(o.corpus.w.ws.outbox / "rekap_2025-TW2.xlsx"))
+    rows = wb.get_sheet_by_name("Pengukuran Kinerja").to_python()
+    wb.close()
+    header = next(r for r in rows if "Kode Indikator" in r)
+    row = next(r for r in rows if r[header.index("Kode Indikator")] == "IKU-04")
+    assert row[header.index("Faktor Pendorong")] == CONTROL_TEXT
+
+
 def _injection(kit: Kit, name: str) -> None:
     extra: dict[str, dict[str, Any]] = {}
     for (kode, col), text in INJECTION.items():
@@ -759,6 +784,9 @@ CASES: list[Case] = [
     Case("teks_rumus", "text starting with = + - @, tab or CR, and a URL, in Faktor/Bukti/Keterangan",
          "stored as typed; written to the rekap as text, never a formula or link", "ikp_tw2_teks.xlsx",
          _injection, "diterima", check=_check_injection),
+    Case("teks_kendali", "control characters (vertical tab, ^A) and a literal _x0041_ in a text cell",
+         "stored as typed; escaped in the rekap so it stays a valid workbook", "tik_tw2_kendali.xlsx",
+         _control_chars, "diterima", check=_check_control_chars),
     Case("teks_panjang", "text over 32.767 characters in one cell", "accepted; text cut to 32.767 (galat)",
          "aptika_tw2_panjang.xlsx", _long_text, "diterima", "TEKS_TERLALU_PANJANG", "teks dipotong",
          _check_long_text),
@@ -849,7 +877,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Any:
     ws = init_workspace(root / "ws")
     w = WS(ws, ws.settings(), load_master(ws.master_path))
     templates_for(w, "2025-TW1")
-    templates_for(w, "2025-TW2", ["SEK", "IKP", "APTIKA"])
+    templates_for(w, "2025-TW2", ["SEK", "IKP", "APTIKA", "TIK"])
     scratch = root / "luar"
     scratch.mkdir()
     kit = Kit(w, scratch)
@@ -1156,7 +1184,14 @@ def readme_table() -> str:
     for c in CASES:
         code = f"`{c.code}`" if c.code else "—"
         lines.append(f"| {c.kind} | {c.does} | {code} |")
-    lines.append("| legacy .xls (Excel 97–2003) and .ods (LibreOffice) | accepted, same values as the .xlsx | — |")
+    lines += [
+        "| legacy .xls (Excel 97–2003) and .ods (LibreOffice) | accepted, same values as the .xlsx | — |",
+        "| a file whose reading needs more memory than `batas.memori_mb` | the reader's child process is stopped; "
+        "rejected | `TERLALU_BESAR` |",
+        "| a file whose reading takes longer than `batas.detik_maks` | the reader's child process is killed; rejected "
+        "| `TERLALU_BESAR` |",
+        "| defusedxml not installed | the run refuses to start (exit 1), nothing is touched | — |",
+    ]
     return "\n".join(lines)
 
 
