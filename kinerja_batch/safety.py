@@ -14,8 +14,10 @@ Linux only (``fork`` and ``resource``), like the nightly batch itself.
 from __future__ import annotations
 
 import faulthandler
+import functools
 import math
 import multiprocessing
+import multiprocessing.connection
 import os
 import pickle
 import resource
@@ -28,7 +30,7 @@ import traceback
 import warnings
 import zipfile
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, TypeVar
@@ -619,49 +621,106 @@ def run_isolated(func: Callable[..., T], *args: Any, memory_mb: int, seconds: fl
     this process's output.
     With ``fork`` the arguments are not pickled, but func should be a top-level function anyway.
     """
+    outcome = next(iter(isolated_map(functools.partial(func, **kwargs), [args], workers=1, memory_mb=memory_mb,
+                                     seconds=seconds)))
+    if isinstance(outcome, BaseException):
+        raise outcome
+    return outcome
+
+
+def isolated_map(func: Callable[..., T], calls: Iterable[tuple[Any, ...]], *, workers: int, memory_mb: int,
+                 seconds: float) -> Iterator[T | IsolatedFailure | Exception]:
+    """``func(*args)`` for every args tuple, each in its own forked child with the limits of
+    :func:`run_isolated`, up to ``workers`` at a time; results come back in the order of ``calls``.
+
+    Every child is forked by the calling thread (no threads: a fork taken while another thread holds
+    a lock can hang), and starts as soon as a place is free, so the children read ahead while the
+    caller stores what came back. A failed call yields its :class:`IsolatedFailure` or exception
+    instead of raising, so one bad file never stops the others.
+    """
     ctx = multiprocessing.get_context("fork")
-    # The child's stderr goes to a file, not to the run's log: a native reader that aborts prints a
-    # whole backtrace there, and what it printed tells a memory limit from a crash.
-    with tempfile.TemporaryFile() as errlog:
-        payload, exitcode = _run_child(ctx, errlog.fileno(), memory_mb, seconds, func, args, kwargs)
-        if payload is None:
-            errlog.seek(0, os.SEEK_END)
-            errlog.seek(max(0, errlog.tell() - _STDERR_TAIL))
-            raise _death(exitcode, errlog.read())
-    return _unpack(payload)
-
-
-def _run_child(ctx: Any, errfd: int, memory_mb: int, seconds: float, func: Callable[..., Any],
-               args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[bytes | None, int | None]:
-    """Start the child, wait for its result within ``seconds``, reap it: (payload or None, exit code)."""
-    receiver, sender = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, args=(sender, errfd, memory_mb * MB, seconds, func, args, kwargs), daemon=True)
-    payload: bytes | None = None
-    exitcode: int | None = None
+    todo = iter(enumerate(calls))
+    running: dict[int, _Running] = {}
+    done: dict[int, Any] = {}
+    next_out = 0
+    exhausted = False
     try:
-        proc.start()
-        sender.close()  # so that a dead child reads as end-of-file here instead of a silent wait
-        if not receiver.poll(seconds):
-            proc.kill()
-            raise IsolatedFailure(
-                _KIND_TIMEOUT, f"Pembacaan dihentikan karena melebihi batas waktu {_angka(seconds)} detik."
-            )
-        try:
-            # read before join: a result larger than the pipe buffer would otherwise block the child forever
-            payload = receiver.recv_bytes()
-        except (EOFError, OSError):
-            payload = None  # died without a word
-        proc.join(5)
+        while True:
+            while not exhausted and len(running) < max(1, workers):
+                try:
+                    i, args = next(todo)
+                except StopIteration:
+                    exhausted = True
+                    break
+                running[i] = _Running.start(ctx, memory_mb, seconds, func, args)
+            if next_out in done:
+                yield done.pop(next_out)
+                next_out += 1
+                continue
+            if not running:
+                return
+            timeout = max(0.0, min(r.deadline for r in running.values()) - time.monotonic())
+            ready = multiprocessing.connection.wait([r.receiver for r in running.values()], timeout)
+            now = time.monotonic()
+            for i, r in list(running.items()):
+                if r.receiver in ready or now >= r.deadline:
+                    done[i] = r.finish(timed_out=r.receiver not in ready)
+                    del running[i]
     finally:
-        if proc.is_alive():
-            proc.kill()
-        if proc.pid is not None:
-            proc.join()  # reap: no zombie left behind
-            exitcode = proc.exitcode
-        proc.close()
-        receiver.close()
+        for r in running.values():  # the caller stopped early: no child outlives it
+            r.finish(timed_out=True)
+
+
+class _Running:
+    """One child of :func:`isolated_map`."""
+
+    def __init__(self, proc: Any, receiver: Any, errlog: Any, deadline: float, seconds: float) -> None:
+        self.proc = proc
+        self.receiver = receiver
+        self.errlog = errlog
+        self.deadline = deadline
+        self.seconds = seconds
+
+    @classmethod
+    def start(cls, ctx: Any, memory_mb: int, seconds: float, func: Callable[..., Any],
+              args: tuple[Any, ...]) -> _Running:
+        errlog = tempfile.TemporaryFile()  # noqa: SIM115 - closed in finish(), which every child reaches
+        receiver, sender = ctx.Pipe(duplex=False)
+        proc = ctx.Process(target=_child, args=(sender, errlog.fileno(), memory_mb * MB, seconds, func, args, {}),
+                           daemon=True)
+        proc.start()
         sender.close()
-    return payload, exitcode
+        return cls(proc, receiver, errlog, time.monotonic() + seconds, seconds)
+
+    def finish(self, *, timed_out: bool) -> Any:
+        payload: bytes | None = None
+        try:
+            if timed_out:
+                self.proc.kill()
+            else:
+                try:
+                    payload = self.receiver.recv_bytes()
+                except (EOFError, OSError):
+                    payload = None
+            self.proc.join(5)
+            if self.proc.is_alive():
+                self.proc.kill()
+            self.proc.join()
+            if timed_out:
+                return IsolatedFailure(
+                    _KIND_TIMEOUT, f"Pembacaan dihentikan karena melebihi batas waktu {_angka(self.seconds)} detik.")
+            if payload is None:
+                self.errlog.seek(0, os.SEEK_END)
+                self.errlog.seek(max(0, self.errlog.tell() - _STDERR_TAIL))
+                return _death(self.proc.exitcode, self.errlog.read())
+            try:
+                return _unpack(payload)
+            except Exception as exc:  # IsolatedFailure included: handed to the caller, not raised
+                return exc
+        finally:
+            self.proc.close()
+            self.receiver.close()
+            self.errlog.close()
 
 
 def _death(code: int | None, stderr: bytes = b"") -> IsolatedFailure:

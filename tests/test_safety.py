@@ -609,3 +609,54 @@ def test_require_defusedxml_missing(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "defusedxml", None)
     with pytest.raises(RuntimeError, match="defusedxml tidak terpasang"):
         safety.require_defusedxml()
+
+
+# ---------------------------------------------------------------------------------------------
+# isolated_map: several limited children at once, results in order, one failure never stops the rest
+
+
+def _slow_square(x: int) -> int:
+    import time
+
+    if x == 2:
+        os._exit(3)
+    if x == 4:
+        time.sleep(30)
+    if x == 5:
+        raise ValueError("buruk")
+    time.sleep(0.3)
+    return x * x
+
+
+def test_isolated_map_in_order_with_failures_isolated() -> None:
+    import time
+
+    from kinerja_batch.safety import isolated_map
+
+    started = time.monotonic()
+    out = list(isolated_map(_slow_square, [(i,) for i in range(8)], workers=2, memory_mb=256, seconds=2))
+    elapsed = time.monotonic() - started
+    kinds = [o.kind if isinstance(o, IsolatedFailure) else type(o).__name__ if isinstance(o, Exception) else o
+             for o in out]
+    assert kinds == [0, 1, "crash", 9, "timeout", "ValueError", 36, 49]
+    # six sleeps of 0.3 s and one 2 s timeout: two at a time finish well before running them one by one (3.8 s)
+    assert elapsed < 3.6
+
+
+def test_isolated_map_stopped_early_leaves_no_child() -> None:
+    from kinerja_batch.safety import isolated_map
+
+    gen = isolated_map(_slow_square, [(i,) for i in (1, 3, 6, 7)], workers=2, memory_mb=256, seconds=10)
+    assert next(gen) == 1
+    gen.close()
+    children = [p for p in os.listdir("/proc") if p.isdigit()
+                and _ppid(p) == os.getpid()]
+    assert children == []
+
+
+def _ppid(pid: str) -> int:
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return int(fh.read().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return -1
