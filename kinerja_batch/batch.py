@@ -307,6 +307,8 @@ def run(
     report = RunReport(run_id=None, dry_run=dry_run, started=dt.datetime.now().replace(microsecond=0).isoformat())
     with run_lock(ws, wait=wait):
         crash_point("setelah_kunci")
+        if not dry_run:
+            _remove_interrupted_outputs(ws)
         with Ledger.open(ws.ledger_path, dry_run=dry_run) as ledger:
             run_id = ledger.begin_run(settings.as_dict(), __version__)
             report.run_id = run_id
@@ -329,6 +331,18 @@ def run(
             _close_unfinished(ledger, run_id, [r for r, periods in unfinished.items() if periods <= wanted])
             ledger.finish_run(run_id, {k: v for k, v in report.as_dict().items() if k in ("jumlah", "rekap")})
     return report
+
+
+def _remove_interrupted_outputs(ws: Workspace) -> None:
+    """Half-written outputs (``outbox/**/.tmp_*``) of a run that died while writing them.
+
+    Only a run writes below outbox/, and this one holds the lock, so none of them is being written.
+    They are our own temporary files, never anything a person put there.
+    """
+    if ws.outbox.exists():
+        for tmp in ws.outbox.rglob(".tmp_*"):
+            if tmp.is_file():
+                tmp.unlink()
 
 
 def _unfinished_runs(ledger: Any, run_id: int, active: Periode) -> dict[int, set[Periode]]:

@@ -302,3 +302,18 @@ def test_run_with_nothing_new_rewrites_nothing_and_skips_the_master(sek_tw1, tmp
     assert result.exit_code == 0, result.output
     assert "Rekap tidak berubah" not in result.output
     assert rekap.stat().st_mtime_ns != before[0]
+
+
+def test_leftovers_of_an_interrupted_output_write_are_removed(workspace):
+    w = workspace
+    leftovers = [w.ws.outbox / ".tmp_rekap_abc.xlsx", w.ws.outbox / "konfirmasi" / "2025-TW1" / ".tmp_konfirmasi_x.xlsx"]
+    for path in leftovers:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"setengah")
+    mine = w.ws.outbox / "catatan_subbag.txt"
+    mine.write_text("milik orang", encoding="utf-8")
+    assert invoke("-w", str(w.ws.root), "run", "--dry-run").exit_code == 0
+    assert all(p.exists() for p in leftovers)  # a dry run changes nothing
+    assert invoke("-w", str(w.ws.root), "run").exit_code == 0
+    assert [p.exists() for p in leftovers] == [False, False]
+    assert mine.read_text(encoding="utf-8") == "milik orang"
