@@ -22,9 +22,16 @@ TW1, TW2, TW3, TW4 = (Periode(2025, q) for q in (1, 2, 3, 4))
 
 
 def approx(expected):
-    """Equal to full precision (relative 1e-12), NaN equal to NaN; also for a list of row tuples."""
-    if isinstance(expected, list) and expected and isinstance(expected[0], tuple):
-        return [pytest.approx(e, rel=1e-12, nan_ok=True) for e in expected]
+    """Numbers equal to full precision (relative 1e-12), NaN equal to NaN; texts and flags exactly.
+
+    Works through tuples and lists, so a row like (50.0, "Sedang", False) compares as a whole.
+    """
+    if isinstance(expected, tuple):
+        return tuple(approx(e) for e in expected)
+    if isinstance(expected, list):
+        return [approx(e) for e in expected]
+    if isinstance(expected, bool | str) or expected is None:
+        return expected
     return pytest.approx(expected, rel=1e-12, nan_ok=True)
 
 
