@@ -220,6 +220,7 @@ class RunReport:
     drafts: list[str] = field(default_factory=list)
     status: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # periode -> per-bidang rows
     tidak_berubah: list[str] = field(default_factory=list)  # rekap left as they were: nothing new
+    waktu: dict[str, float] = field(default_factory=dict)  # seconds per phase: berkas, keluaran
     temuan_terbuka: int = 0
 
     def count(self, hasil: str) -> int:
@@ -320,13 +321,17 @@ def run(
             touched: set[Periode] = set()
             processor = _Processor(ws, settings, master() if scan.ready else None, ledger, run_id, dry_run, periode,
                                    report, touched)
+            started = time.perf_counter()
             processor.process_all(scan.ready, progress)
+            report.waktu["berkas"] = round(time.perf_counter() - started, 3)
             redo = set().union(*unfinished.values())  # stored by a run that died before its rekap
             wanted = {periode} if periode else touched | {settings.periode_aktif} | redo
             crash_point("sebelum_rekap")
             from kinerja_batch.outputs import rebuild_outputs
 
+            started = time.perf_counter()
             rebuild_outputs(ws, settings, master, ledger, sorted(wanted), report, dry_run=dry_run, run_id=run_id)
+            report.waktu["keluaran"] = round(time.perf_counter() - started, 3)
             crash_point("setelah_rekap")
             _close_unfinished(ledger, run_id, [r for r, periods in unfinished.items() if periods <= wanted])
             ledger.finish_run(run_id, {k: v for k, v in report.as_dict().items() if k in ("jumlah", "rekap")})
@@ -395,6 +400,10 @@ class _Processor:
         self.report = report
         self.touched = touched
         self.periods = known_periods(ws, settings)
+        if master is not None:
+            # built once here: each workbook is read in a forked child, which inherits it instead of
+            # building it again for every file that lost its metadata
+            master.indikator_by_code()
         self.taken: set[str] = set()  # destinations promised in a dry run
 
     # -------------------------------------------------------------- helpers

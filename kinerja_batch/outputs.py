@@ -135,9 +135,10 @@ def collection_status(ledger: Ledger, master: Master, settings: Settings, period
         if r["periode"] == str(periode) and r["kode_bidang"]:
             rejected_last[r["kode_bidang"]] = r
     rows = []
+    expected_counts = master.indikator["kode_bidang"].value_counts()
     for b in master.bidang.to_dict("records"):
         kode = b["kode_bidang"]
-        expected = len(master.indikator_of(kode))
+        expected = int(expected_counts.get(kode, 0))
         s = subs.get(kode)
         n_open = open_by_bidang.get(kode, 0)
         n_galat = galat_by_bidang.get(kode, 0)
