@@ -300,7 +300,7 @@ def run(
     def master() -> Any:
         """The master is parsed only when a file or an output needs it: a run with nothing new does not."""
         if not loaded:
-            loaded.append(load_master(ws.master_path))
+            loaded.append(load_master(ws.master_path, cache_dir=None if dry_run else ws.state_dir))
         return loaded[0]
 
     if not ws.master_path.exists():

@@ -142,7 +142,7 @@ def templates(ctx: click.Context, workspace: Path | None, periode: str | None, b
     ws = _resolve(ctx, workspace)
     settings = ws.settings()
     p = _periode_type(periode) or settings.periode_aktif
-    master = load_master(ws.master_path)
+    master = load_master(ws.master_path, cache_dir=ws.state_dir)
     history = _history(ws, p)
     written = write_templates(ws, master, settings, p, bidang or None, history=history)
     for info in written:
@@ -224,7 +224,7 @@ def status(ctx: click.Context, workspace: Path | None, periode: str | None, as_j
     ws = _resolve(ctx, workspace)
     settings = ws.settings()
     p = _periode_type(periode) or settings.periode_aktif
-    master = load_master(ws.master_path)
+    master = load_master(ws.master_path)  # status only reads: it never writes the master cache
     report = status_report(ws, settings, master, p)
     if as_json:
         click.echo(json_module.dumps(report, ensure_ascii=False, indent=2))

@@ -80,6 +80,7 @@ COLUMNS = (
     _Col(H_PENJELASAN, 34, True),
 )
 COL = {c.header: i for i, c in enumerate(COLUMNS)}
+_WIDTH = {c.header: c.width for c in COLUMNS}
 
 
 def kolom_of(finding: Mapping[str, Any], sel_anggaran: str | None) -> str:
@@ -117,13 +118,15 @@ def write_konfirmasi_workbooks(ws: Workspace, data: PeriodData, *, dry_run: bool
             open_items.setdefault(f["kode_bidang"], []).append(f)
     now = dt.datetime.now().replace(microsecond=0)
     written: list[Path] = []
+    lookups = None
     for kode in data.master.bidang_codes():
         items = open_items.get(kode)
         if not items:
             continue
         path = ws.konfirmasi_path(kode, data.periode)
         if not dry_run:
-            write_konfirmasi(path, data, kode, items, now=now)
+            lookups = lookups or _Lookups.of(data)  # once for all bidang, not once per workbook
+            write_konfirmasi(path, data, kode, items, now=now, lookups=lookups)
         written.append(path)
     if not dry_run:
         _remove_stale(ws.outbox / "konfirmasi" / str(data.periode), data.periode, written)
@@ -140,17 +143,33 @@ def _remove_stale(folder: Path, periode: Periode, keep: list[Path]) -> None:
             p.unlink(missing_ok=True)
 
 
+@dataclass(frozen=True)
+class _Lookups:
+    """What the rows show of an indicator, from the period's measures: its name and its anggaran cell."""
+
+    names: dict[str, str]
+    sel_anggaran: dict[str, Any]
+
+    @classmethod
+    def of(cls, data: PeriodData) -> _Lookups:
+        m = data.measures
+        codes = m["kode_indikator"].tolist()
+        return cls(dict(zip(codes, m["indikator_kinerja"].tolist(), strict=True)),
+                   dict(zip(codes, m["sel_anggaran"].tolist(), strict=True)))
+
+
 def write_konfirmasi(path: Path, data: PeriodData, kode_bidang: str, items: list[dict[str, Any]], *,
-                     now: dt.datetime | None = None) -> Path:
+                     now: dt.datetime | None = None, lookups: _Lookups | None = None) -> Path:
     """Write one bidang's confirmation workbook atomically (temp file + replace)."""
     now = now or dt.datetime.now().replace(microsecond=0)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".tmp_konfirmasi_", suffix=".xlsx", dir=path.parent)
     os.close(fd)
     try:
+        # in_memory: the parts are zipped from memory instead of one temporary file per part
         wb = xlsxwriter.Workbook(tmp, {"strings_to_formulas": False, "strings_to_urls": False,
-                                       "strings_to_numbers": False})
-        _Writer(wb, data, kode_bidang, items, now).write()
+                                       "strings_to_numbers": False, "in_memory": True})
+        _Writer(wb, data, kode_bidang, items, now, lookups or _Lookups.of(data)).write()
         wb.close()
         os.replace(tmp, path)
     finally:
@@ -183,7 +202,7 @@ class _Writer:
     """Lays out one confirmation workbook."""
 
     def __init__(self, wb: xlsxwriter.Workbook, data: PeriodData, kode_bidang: str,
-                 items: list[dict[str, Any]], now: dt.datetime) -> None:
+                 items: list[dict[str, Any]], now: dt.datetime, lookups: _Lookups) -> None:
         self.wb = wb
         self.data = data
         self.settings = data.settings
@@ -191,9 +210,8 @@ class _Writer:
         self.items = items
         self.now = now
         self.bidang = data.master.bidang_info(kode_bidang)
-        m = data.measures
-        self.names = dict(zip(m["kode_indikator"], m["indikator_kinerja"], strict=True))
-        self.sel_anggaran = dict(zip(m["kode_indikator"], m["sel_anggaran"], strict=True))
+        self.names = lookups.names
+        self.sel_anggaran = lookups.sel_anggaran
         add = wb.add_format
         base = {"font_name": "Arial", "font_size": 9, "valign": "top", "border": 1, "border_color": "#A6A6A6"}
         self.f = {
@@ -288,8 +306,7 @@ class _Writer:
             target = finding_data(item).get("temuan_id")
             name = name or "-"
             kolom = str(finding_data(item).get("kolom", "")) if target else ""
-        width = {c.header: c.width for c in COLUMNS}
-        ws.set_row(r, layout.wrapped_height([(item["pesan"], width[H_PESAN]), (name, width[H_INDIKATOR])]))
+        ws.set_row(r, layout.wrapped_height([(item["pesan"], _WIDTH[H_PESAN]), (name, _WIDTH[H_INDIKATOR])]))
         ws.write_number(r, COL[H_ID], int(item["id"]), f["locked_id"])
         ws.write_string(r, COL[H_KODE], kode, f["locked"])
         ws.write_string(r, COL[H_INDIKATOR], name, f["locked"])

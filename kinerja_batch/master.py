@@ -1,20 +1,32 @@
 """Read and validate ``master_indikator.xlsx`` (domain §2).
 
-The master is read cell by cell with openpyxl (never through pandas' type guessing, so ``007``
-stays ``007``), normalised (word variants, numbers typed as text), then checked with the pandera
-schemas below. Every problem becomes one Indonesian line naming sheet, Excel row and column;
-a master with any problem is refused as a whole with :class:`~kinerja_batch.errors.MasterError`.
+The master's values are read with python-calamine (never through pandas' type guessing, so ``007``
+stays ``007``); what calamine does not tell (number formats such as ``000`` or ``0%``, error cells,
+formulas without a cached result) comes from a scan of the sheet XML, and a workbook that scan
+does not understand is read cell by cell with openpyxl instead. Values are normalised (word
+variants, numbers typed as text), then checked with the pandera schemas below. Every problem
+becomes one Indonesian line naming sheet, Excel row and column; a master with any problem is
+refused as a whole with :class:`~kinerja_batch.errors.MasterError`. A valid master can be kept
+as JSON in the workspace's state folder (``load_master(path, cache_dir=...)``): a province-scale
+master (150,000 indicators) takes seconds to read, its cache a fraction of one.
 """
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
+import gc
 import hashlib
 import io
+import json
 import math
+import operator
+import os
 import re
+import tempfile
 import unicodedata
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -82,6 +94,7 @@ class Master:
     # things the planner should know but that do not stop the master (e.g. '1.500' read as 1500)
     peringatan: tuple[str, ...] = ()
     _by_code: dict[str, dict[str, Any]] = field(default_factory=dict, init=False, repr=False)
+    _rows_of: dict[str, list[int]] = field(default_factory=dict, init=False, repr=False)
 
     def bidang_codes(self) -> list[str]:
         """Kode Bidang in master order."""
@@ -96,7 +109,12 @@ class Master:
 
     def indikator_of(self, kode_bidang: str) -> pd.DataFrame:
         """The indicators of one bidang, master order, with a fresh RangeIndex."""
-        return self.indikator[self.indikator["kode_bidang"] == kode_bidang].reset_index(drop=True)
+        if not self._rows_of:
+            # positions per bidang, found once: comparing the whole column for every bidang of a
+            # province (1,000 x 150,000 codes) took seconds
+            for i, kode in enumerate(self.indikator["kode_bidang"].tolist()):
+                self._rows_of.setdefault(kode, []).append(i)
+        return self.indikator.take(self._rows_of.get(kode_bidang, [])).reset_index(drop=True)
 
     def indikator_by_code(self) -> dict[str, dict[str, Any]]:
         """Kode Indikator -> that row as a dict (empty numbers are NaN). Cached; do not mutate."""
@@ -237,6 +255,14 @@ class _Cell(NamedTuple):
     is_formula: bool  # a formula whose cached result is missing (value is None then)
 
 
+class _Grid(NamedTuple):
+    """One sheet as read: every row from row 1 (empty cells '' or None), plus the few cells whose
+    number format, error or missing formula result the values alone do not tell."""
+
+    values: list[list[Any]]
+    cells: dict[tuple[int, int], _Cell]  # (Excel row, 0-based column) -> the cell (value None unless an error)
+
+
 class _Problems:
     """Error and warning lines, kept with a sort key (sheet, row, column)."""
 
@@ -274,12 +300,16 @@ def _column_order(sheet: str, header: str) -> int:
     return headers.index(header) + 1 if header in headers else 99
 
 
-def load_master(path: Path) -> Master:
+def load_master(path: Path, cache_dir: Path | None = None) -> Master:
     """Read and validate ``master_indikator.xlsx``; raise MasterError listing every problem.
 
     Codes stay text, word variants are normalised (:func:`canonical_word`), numbers typed as
     text are read with :func:`kinerja_batch.numbers.parse_number`. Extra columns, a title block
     above the header row and completely empty rows are allowed.
+
+    With ``cache_dir`` (the workspace's state folder), a master that was read and found valid is
+    kept there as JSON, keyed by the file's sha256, the tool version and the cache format; the
+    next load of the same bytes reads that instead of the workbook.
     """
     path = Path(path)
     name = path.name
@@ -295,7 +325,32 @@ def load_master(path: Path) -> Master:
             f"{name} tidak dapat dibaca ({exc.strerror or exc}). Periksa berkas dan izinnya."
         ) from None
     sha256 = hashlib.sha256(data).hexdigest()
+    if cache_dir is not None:
+        cached = _cache_read(Path(cache_dir), sha256)
+        if cached is not None:
+            bidang_c, indikator_c, peringatan_c = cached
+            return Master(bidang=bidang_c, indikator=indikator_c, path=path, sha256=sha256,
+                          peringatan=peringatan_c)
 
+    with _gc_paused():
+        return _parse(data, name, path, sha256, cache_dir)
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Millions of small objects (one per cell) are made and kept while a master is read: the cyclic
+    collector would walk them again and again as they pile up (a sixth of the time), so it waits and
+    runs as usual afterwards."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _parse(data: bytes, name: str, path: Path, sha256: str, cache_dir: Path | None) -> Master:
     sheets = _read_workbook(data, name, list(_SHEETS))
     problems = _Problems()
     frames: dict[str, pd.DataFrame | None] = {}
@@ -328,13 +383,16 @@ def load_master(path: Path) -> Master:
             f"{name} tidak dapat dipakai: {len(errors)} galat. Perbaiki lalu jalankan lagi.", errors
         )
     assert bidang is not None and indikator is not None
-    return Master(
+    master = Master(
         bidang=bidang.drop(columns="excel_row").reset_index(drop=True),
         indikator=indikator.reset_index(drop=True),
         path=path,
         sha256=sha256,
         peringatan=tuple(problems.sorted_warnings()),
     )
+    if cache_dir is not None:
+        _cache_write(Path(cache_dir), master)
+    return master
 
 
 def _quoted(columns: Iterable[str]) -> str:
@@ -346,13 +404,14 @@ _CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _FIX_RESAVE = "Buka di Excel atau LibreOffice, simpan sebagai Buku Kerja Excel (.xlsx), lalu jalankan lagi."
 
 
-def _read_workbook(data: bytes, name: str, wanted: list[str]) -> dict[str, list[list[_Cell]]]:
-    """The cells of the wanted sheets (title -> rows, row 1 first); MasterError when not a readable xlsx.
+def _read_workbook(data: bytes, name: str, wanted: list[str]) -> dict[str, _Grid]:
+    """The cells of the wanted sheets (title -> grid, row 1 first); MasterError when not a readable xlsx.
 
-    Other sheets (notes, reference tables) are never read, however large they are.
+    Other sheets (notes, reference tables) are never read, however large they are. Values come
+    from python-calamine; what calamine does not tell (number formats, error cells, formulas
+    without a cached result) from a scan of the sheet XML. A workbook that scan does not
+    understand (an unusual writer) is read cell by cell with openpyxl instead, as before.
     """
-    import openpyxl
-
     if not data:
         raise MasterError(f"{name} kosong (0 bita). {_FIX_RESAVE}")
     if data.startswith(_CFB_MAGIC):
@@ -363,39 +422,215 @@ def _read_workbook(data: bytes, name: str, wanted: list[str]) -> dict[str, list[
         )
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise MasterError(f"{name} bukan buku kerja Excel (.xlsx). {_FIX_RESAVE}")
+    wanted_keys = {_header_key(w) for w in wanted}
     try:
-        values = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        # The same file without data_only tells which empty-looking cells are formulas that were
-        # never calculated (saved by a script, not by Excel): those must not read as "empty".
-        formulas = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-        try:
-            out: dict[str, list[list[_Cell]]] = {}
-            wanted_keys = {_header_key(w) for w in wanted}
-            for ws in values.worksheets:
-                if _header_key(ws.title) not in wanted_keys:
-                    continue
-                formula_cells = _formula_cells(formulas[ws.title])
-                rows = []
-                for r, row in enumerate(ws.iter_rows(), start=1):
-                    rows.append([
-                        _Cell(
-                            c.value,
-                            c.number_format or "General",
-                            c.data_type == "e",
-                            c.value is None and (r, ci) in formula_cells,
-                        )
-                        for ci, c in enumerate(row)
-                    ])
-                out[ws.title] = rows
-            return out
-        finally:
-            values.close()
-            formulas.close()
+        return _read_fast(data, wanted_keys)
+    except _Unsupported:
+        pass
+    try:
+        return _read_openpyxl(data, wanted_keys)
     except Exception as exc:  # openpyxl raises many types for damaged files
         raise MasterError(
             f"{name} rusak atau bukan buku kerja Excel yang dapat dibaca ({type(exc).__name__}: {exc}). "
             f"{_FIX_RESAVE}"
         ) from None
+
+
+class _Unsupported(Exception):
+    """The fast reader does not understand this workbook; read it with openpyxl."""
+
+
+def _read_fast(data: bytes, wanted_keys: set[str]) -> dict[str, _Grid]:
+    from python_calamine import CalamineWorkbook
+
+    from kinerja_batch.ingest import _sheet_member
+
+    try:
+        wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except Exception as exc:  # damaged or not an xlsx: openpyxl says what is wrong, as it always did
+        raise _Unsupported from exc
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            out: dict[str, _Grid] = {}
+            formats: dict[int, str] | None = None
+            for title in wb.sheet_names:
+                if _header_key(title) not in wanted_keys:
+                    continue
+                member = _sheet_member(zf, title)
+                if member is None:
+                    raise _Unsupported(title)
+                if formats is None:
+                    formats = _style_formats(zf)
+                cells = _scan_sheet(zf, member, formats)
+                try:
+                    values = wb.get_sheet_by_name(title).to_python(skip_empty_area=False)
+                except Exception as exc:
+                    raise _Unsupported(title) from exc
+                out[title] = _Grid(_cover(values, cells), cells)
+            return out
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, SyntaxError) as exc:
+        raise _Unsupported from exc  # SyntaxError: defusedxml's ParseError of workbook.xml
+    finally:
+        wb.close()
+
+
+def _cover(values: list[list[Any]], cells: dict[tuple[int, int], _Cell]) -> list[list[Any]]:
+    """A rectangular grid that holds every error or formula cell (calamine may end before them)."""
+    special = [(r, c) for (r, c), cell in cells.items() if cell.is_error or cell.is_formula]
+    lengths = set(map(len, values))
+    if not special and len(lengths) <= 1:
+        return values
+    n_rows = max([len(values), *(r for r, _ in special)])
+    width = max([*lengths, *(c + 1 for _, c in special)])
+    values = [list(row) for row in values] + [[] for _ in range(n_rows - len(values))]
+    for row in values:
+        if len(row) < width:
+            row.extend([""] * (width - len(row)))
+    return values
+
+
+# Built-in number formats that can change how a number reads (openpyxl's BUILTIN_FORMATS).
+_BUILTIN_FORMATS = {1: "0", 2: "0.00", 9: "0%", 10: "0.00%"}
+_NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+
+
+def _format_matters(number_format: str) -> bool:
+    """A format other than these reads exactly like General here (see _number_as_text, _number_value)."""
+    return _is_percent_format(number_format) or _ZERO_PADDED.match(number_format.strip()) is not None
+
+
+def _style_formats(zf: zipfile.ZipFile) -> dict[int, str]:
+    """cellXfs index -> number format, for the styles whose format matters."""
+    from defusedxml import ElementTree
+
+    try:
+        styles = ElementTree.fromstring(zf.read("xl/styles.xml"))
+    except KeyError:
+        return {}
+    custom = {int(nf.get("numFmtId", "0")): nf.get("formatCode", "") for nf in styles.iter(f"{_NS_MAIN}numFmt")}
+    xfs = styles.find(f"{_NS_MAIN}cellXfs")
+    out = {}
+    for i, xf in enumerate(() if xfs is None else xfs):
+        fmt_id = int(xf.get("numFmtId", "0"))
+        fmt = custom.get(fmt_id, _BUILTIN_FORMATS.get(fmt_id, "General"))
+        if _format_matters(fmt):
+            out[i] = fmt
+    return out
+
+
+_SCAN_BLOCK = 1 << 24  # the sheet XML is scanned in blocks cut at a row end: memory stays flat
+_ROOT = re.compile(rb"<([A-Za-z_][\w.-]*:)?worksheet[\s>]")
+_ODD_CELL = re.compile(rb"<c(?:>|\s(?!r=\"))")  # a cell whose first attribute is not its reference
+_ERROR_CELL = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"[^>]*?\bt="e"[^>]*?(?:/>|>(.*?)</c>)', re.S)
+_FORMULA_CELL = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"([^>]*?)>(<f.*?)</c>', re.S)
+_ATTR_T = re.compile(rb'\bt="([a-zA-Z]+)"')
+_V = re.compile(rb"<v>(.*?)</v>", re.S)
+
+
+def _scan_sheet(zf: zipfile.ZipFile, member: str, formats: dict[int, str]) -> dict[tuple[int, int], _Cell]:
+    """The cells of one sheet that need more than their value: a format that matters, an Excel
+    error, a formula without a cached result. Raises _Unsupported for XML this scan cannot read."""
+    from kinerja_batch.ingest import _unescape
+
+    styled = None
+    if formats:
+        ids = b"|".join(str(i).encode() for i in sorted(formats))
+        styled = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"[^>]*?\bs="(' + ids + rb')"')
+    out: dict[tuple[int, int], _Cell] = {}
+    col_of: dict[bytes, int] = {}
+
+    def key(col: bytes, row: bytes) -> tuple[int, int]:
+        c = col_of.get(col)
+        if c is None:
+            c = col_of[col] = _col_index(col)
+        return int(row), c
+
+    first = True
+    rest = b""
+    with zf.open(member) as fh:
+        while True:
+            block = fh.read(_SCAN_BLOCK)
+            chunk = rest + block
+            if block:
+                cut = chunk.rfind(b"</row>")
+                if cut < 0:
+                    rest = chunk
+                    continue
+                chunk, rest = chunk[: cut + 6], chunk[cut + 6 :]
+            if first:
+                root = _ROOT.search(chunk, 0, 65536)
+                if root is None or root.group(1):
+                    raise _Unsupported(member)  # a namespace prefix (x:c): not what the patterns expect
+                first = False
+            if _ODD_CELL.search(chunk):
+                raise _Unsupported(member)
+            if styled is not None:
+                for m in styled.finditer(chunk):
+                    out[key(m.group(1), m.group(2))] = _Cell(None, formats[int(m.group(3))], False, False)
+            if b't="e"' in chunk:
+                for m in _ERROR_CELL.finditer(chunk):
+                    v = _V.search(m.group(3) or b"")
+                    error = (v.group(1).decode("utf-8", "replace") if v else "#N/A") or "#N/A"
+                    k = key(m.group(1), m.group(2))
+                    fmt = out[k].number_format if k in out else "General"
+                    out[k] = _Cell(_unescape(error), fmt, True, False)
+            if b"<f" in chunk:
+                for m in _FORMULA_CELL.finditer(chunk):
+                    t = _ATTR_T.search(m.group(3))
+                    ctype = t.group(1) if t else b"n"
+                    if ctype == b"e":
+                        continue  # an error result: reported as the error
+                    v = _V.search(m.group(4))
+                    if v is None or (v.group(1) == b"" and ctype != b"str"):
+                        k = key(m.group(1), m.group(2))
+                        fmt = out[k].number_format if k in out else "General"
+                        out[k] = _Cell(None, fmt, False, True)
+            if not block:
+                break
+    return out
+
+
+def _col_index(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n - 1
+
+
+def _read_openpyxl(data: bytes, wanted_keys: set[str]) -> dict[str, _Grid]:
+    """The slow, general reader: openpyxl cell by cell (for workbooks the fast scan does not understand)."""
+    import openpyxl
+
+    values = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    # The same file without data_only tells which empty-looking cells are formulas that were
+    # never calculated (saved by a script, not by Excel): those must not read as "empty".
+    formulas = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    try:
+        out: dict[str, _Grid] = {}
+        for ws in values.worksheets:
+            if _header_key(ws.title) not in wanted_keys:
+                continue
+            formula_cells = _formula_cells(formulas[ws.title])
+            rows: list[list[Any]] = []
+            cells: dict[tuple[int, int], _Cell] = {}
+            for r, row in enumerate(ws.iter_rows(), start=1):
+                row_values = []
+                for ci, c in enumerate(row):
+                    value = c.value
+                    row_values.append(value)
+                    cell = _Cell(value, c.number_format or "General", c.data_type == "e",
+                                 value is None and (r, ci) in formula_cells)
+                    if cell.is_error or cell.is_formula or _format_matters(cell.number_format):
+                        cells[(r, ci)] = cell
+                rows.append(row_values)
+            width = max((len(row) for row in rows), default=0)
+            for row in rows:
+                row.extend([None] * (width - len(row)))
+            out[ws.title] = _Grid(rows, cells)
+        return out
+    finally:
+        values.close()
+        formulas.close()
 
 
 def _formula_cells(ws: Any) -> set[tuple[int, int]]:
@@ -419,16 +654,21 @@ def _find_sheet(sheets: dict[str, Any], wanted: str) -> str | None:
     return None
 
 
-def _sheet_frame(
-    sheet: str, rows: list[list[_Cell]], columns: dict[str, str], problems: _Problems
-) -> pd.DataFrame | None:
+_WORD_COLUMNS = {"level": "level", "polaritas": "polaritas", "agregasi": "agregasi"}
+
+
+def _sheet_frame(sheet: str, grid: _Grid, columns: dict[str, str], problems: _Problems) -> pd.DataFrame | None:
     """One sheet as a DataFrame of cleaned values plus ``excel_row``; None when its header is unusable."""
+    rows = grid.values
     wanted = {_header_key(h): h for h in columns}
     best_row, best_map = 0, dict[str, list[int]]()
     for r, row in enumerate(rows[:_HEADER_SEARCH_ROWS], start=1):
         found: dict[str, list[int]] = {}
-        for ci, cell in enumerate(row):
-            header = wanted.get(_header_key(cell.value)) if isinstance(cell.value, str) else None
+        for ci, value in enumerate(row):
+            cell = grid.cells.get((r, ci))
+            if cell is not None and cell.is_error:
+                value = cell.value
+            header = wanted.get(_header_key(value)) if isinstance(value, str) else None
             if header:
                 found.setdefault(header, []).append(ci)
         if len(found) > len(best_map):
@@ -459,36 +699,121 @@ def _sheet_frame(
     if not usable:
         return None
 
-    position = {header: cols[0] for header, cols in best_map.items()}
-    records: list[dict[str, Any]] = []
-    for r in range(best_row + 1, len(rows) + 1):
-        row = rows[r - 1]
-        cells = {h: row[position[h]] if position[h] < len(row) else _EMPTY for h in columns}
-        if all(_is_blank(c) for c in cells.values()):
-            continue  # completely empty rows (spacers, formatting left behind) are not data
-        record: dict[str, Any] = {"excel_row": r}
-        for header, column in columns.items():
-            if column not in NUMERIC_COLUMNS:
-                record[column] = _text_value(sheet, r, header, column, cells[header], problems)
-        for header, column in columns.items():
-            if column in NUMERIC_COLUMNS:
-                satuan = record.get("satuan", "")
-                record[column] = _number_value(sheet, r, header, cells[header], satuan, problems)
-        for column, kind in (("level", "level"), ("polaritas", "polaritas"), ("agregasi", "agregasi")):
-            if column in record:
-                # unknown words stay as typed so the error can quote them
-                record[column] = canonical_word(kind, record[column]) or record[column]
-        records.append(record)
+    # Column by column: the plain cells (text, a number, empty) take a fast path; a cell with an
+    # error, a formula, a format that matters or an unusual value goes through _text_value /
+    # _number_value, which say what is wrong with it.
+    positions = [best_map[header][0] for header in columns]
+    pick = operator.itemgetter(*positions)
+    special = {(r, c) for (r, c), cell in grid.cells.items() if cell.is_error or cell.is_formula}
+    special_rows = {r for r, c in special if c in positions}
+    picked = list(map(pick, rows[best_row:]))
+    if _all_filled([values[0] for values in picked]):
+        excel_rows = list(range(best_row + 1, best_row + 1 + len(picked)))
+    else:
+        excel_rows, kept = [], []
+        for r, values in enumerate(picked, start=best_row + 1):
+            if r not in special_rows and all(map(_is_blank_value, values)):
+                continue  # completely empty rows (spacers, formatting left behind) are not data
+            excel_rows.append(r)
+            kept.append(values)
+        picked = kept
+    by_column = list(zip(*picked, strict=True)) if picked else [() for _ in positions]
 
-    frame = pd.DataFrame.from_records(records, columns=["excel_row", *columns.values()])
+    data: dict[str, list[Any]] = {}
+    for (header, column), c, values in zip(columns.items(), positions, by_column, strict=True):
+        if column in NUMERIC_COLUMNS:
+            continue
+        data[column] = _text_column(sheet, header, column, c, excel_rows, values, grid.cells, special, problems)
+    satuan = data.get("satuan") or [""] * len(excel_rows)
+    for (header, column), c, values in zip(columns.items(), positions, by_column, strict=True):
+        if column in NUMERIC_COLUMNS:
+            data[column] = _number_column(sheet, header, c, excel_rows, values, satuan, grid.cells, problems)
+    for column, kind in _WORD_COLUMNS.items():
+        if column in data:
+            # unknown words stay as typed so the error can quote them
+            known: dict[str, str] = {}
+            for text in set(data[column]):
+                known[text] = canonical_word(kind, text) or text
+            data[column] = [known[text] for text in data[column]]
+
+    frame = pd.DataFrame({column: data[column] for column in columns.values()})
     for column in columns.values():
         frame[column] = frame[column].astype("float64" if column in NUMERIC_COLUMNS else "str")
-    frame["excel_row"] = frame["excel_row"].astype("int64")
+    frame["excel_row"] = pd.Series(excel_rows, dtype="int64")
     # the documented column order: the sheet's columns, then excel_row
-    return frame[[*columns.values(), "excel_row"]]
+    return frame
 
 
-_EMPTY = _Cell(None, "General", False, False)
+def _all_filled(values: list[Any]) -> bool:
+    """Every value is ASCII text with something besides spaces (so no row of them is empty); at C speed."""
+    try:
+        joined = "".join(values)
+    except TypeError:
+        return False
+    return joined.isascii() and 0 not in map(len, values) and not any(map(str.isspace, values))
+
+
+def _is_blank_value(value: Any) -> bool:
+    if value is None or value == "":
+        return True
+    return value.__class__ is str and _clean(value) == ""
+
+
+def _slow_cell(r: int, c: int, value: Any, cells: dict[tuple[int, int], _Cell]) -> _Cell:
+    """The cell as the checks see it: openpyxl's conventions (None when empty, a date as a datetime)."""
+    if value == "":
+        value = None
+    elif value.__class__ is dt.date:
+        value = dt.datetime.combine(value, dt.time())
+    info = cells.get((r, c))
+    if info is None:
+        return _Cell(value, "General", False, False)
+    if info.is_error:
+        return info
+    if info.is_formula:
+        return info._replace(value=None)
+    return info._replace(value=value)
+
+
+def _text_column(sheet: str, header: str, column: str, c: int, excel_rows: list[int], values: tuple[Any, ...],
+                 cells: dict[tuple[int, int], _Cell], special: set[tuple[int, int]],
+                 problems: _Problems) -> list[str]:
+    if not any(k[1] == c for k in special):
+        try:
+            joined = "".join(values)  # TypeError unless every cell holds text
+        except TypeError:
+            pass
+        else:
+            # _text_value of plain strings; ASCII text cannot hold zero-width characters
+            return [v.strip() for v in values] if joined.isascii() else [_clean(v) for v in values]
+    out = []
+    for r, value in zip(excel_rows, values, strict=True):
+        if value.__class__ is str and (r, c) not in special:
+            # _text_value of a plain string, inline; ASCII text cannot hold zero-width characters
+            out.append(value.strip() if value.isascii() else _clean(value))
+        elif value is None and (r, c) not in special:
+            out.append("")
+        else:
+            out.append(_text_value(sheet, r, header, column, _slow_cell(r, c, value, cells), problems))
+    return out
+
+
+def _number_column(sheet: str, header: str, c: int, excel_rows: list[int], values: tuple[Any, ...],
+                   satuan: list[str], cells: dict[tuple[int, int], _Cell], problems: _Problems) -> list[float]:
+    out = []
+    nan = math.nan
+    for r, value, unit in zip(excel_rows, values, satuan, strict=True):
+        if (r, c) not in cells:
+            if value.__class__ is float and math.isfinite(value):
+                out.append(value + 0.0)  # parse_number of a plain number
+                continue
+            if value is None or value == "":
+                out.append(nan)
+                continue
+        out.append(_number_value(sheet, r, header, _slow_cell(r, c, value, cells), unit, problems))
+    return out
+
+
 # zero-width characters pasted from web pages and chat apps; invisible, but they break code matching
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
 _ZERO_PADDED = re.compile(r"^(0+)(?:\.(0+))?$")
@@ -497,12 +822,6 @@ _NO_CACHED_RESULT = (
     "berisi rumus yang belum punya hasil tersimpan; buka berkas di Excel atau LibreOffice agar rumus "
     "dihitung lalu simpan, atau ketik "
 )
-
-
-def _is_blank(cell: _Cell) -> bool:
-    if cell.is_formula or cell.is_error:
-        return False
-    return cell.value is None or (isinstance(cell.value, str) and _clean(cell.value) == "")
 
 
 def _clean(text: str) -> str:
@@ -656,3 +975,88 @@ def _message(check: str, column: str, value: Any) -> str:
     if make is None:  # a rule without its own wording still reaches the user
         return f"nilai \"{value}\" tidak memenuhi aturan {check}; perbaiki isinya."
     return make(column, value)
+
+
+# ---------------------------------------------------------------------------------------------
+# the cache: a valid master kept as JSON in the workspace's state folder
+
+CACHE_FORMAT = "1"  # raise when the stored layout or the reading rules change
+CACHE_NAME = "master_cache.json"
+
+
+def _cache_key(sha256: str) -> dict[str, str]:
+    from kinerja_batch import __version__
+
+    return {"sha256": sha256, "versi_alat": __version__, "format": CACHE_FORMAT}
+
+
+def _columns_json(frame: pd.DataFrame) -> dict[str, list[Any]]:
+    out: dict[str, list[Any]] = {}
+    for column in frame.columns:
+        if column in NUMERIC_COLUMNS:
+            out[column] = [None if math.isnan(v) else v for v in frame[column].tolist()]
+        elif column == "excel_row":
+            out[column] = [int(v) for v in frame[column].tolist()]
+        else:
+            out[column] = [str(v) for v in frame[column].tolist()]
+    return out
+
+
+# the Python types each kind of column may hold in the cache (checked at C speed with set(map(type, ...)))
+_CACHE_TYPES: dict[str, set[type]] = {"number": {float, int, type(None)}, "excel_row": {int}, "text": {str}}
+
+
+def _frame_json(data: dict[str, list[Any]], columns: list[str]) -> pd.DataFrame:
+    """The frame back with the dtypes load_master gives (ValueError on anything unexpected)."""
+    if not isinstance(data, dict) or list(data) != columns or len({len(v) for v in data.values()}) > 1:
+        raise ValueError("kolom cache tidak sesuai")
+    frame = pd.DataFrame({c: data[c] for c in columns})
+    for column in columns:
+        kind = "number" if column in NUMERIC_COLUMNS else "excel_row" if column == "excel_row" else "text"
+        if not set(map(type, data[column])) <= _CACHE_TYPES[kind]:  # bool is not int here, on purpose
+            raise ValueError(f"kolom cache {column} berisi jenis nilai lain")
+        dtype = {"number": "float64", "excel_row": "int64", "text": "str"}[kind]
+        frame[column] = frame[column].astype(dtype)
+    return frame
+
+
+def _no_constants(name: str) -> Any:
+    raise ValueError(f"{name} tidak boleh ada di cache")  # NaN/Infinity are not JSON; a valid master has none
+
+
+def _cache_read(cache_dir: Path, sha256: str) -> tuple[pd.DataFrame, pd.DataFrame, tuple[str, ...]] | None:
+    """The cached master of these bytes, or None (absent, another file or version, unreadable)."""
+    try:
+        stored = json.loads((cache_dir / CACHE_NAME).read_text(encoding="utf-8"), parse_constant=_no_constants)
+        if stored.get("kunci") != _cache_key(sha256):
+            return None
+        bidang = _frame_json(stored["bidang"], list(BIDANG_COLUMNS.values()))
+        indikator = _frame_json(stored["indikator"], [*INDIKATOR_COLUMNS.values(), "excel_row"])
+        peringatan = tuple(str(w) for w in stored["peringatan"])
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None  # a cache is only ever a shortcut: when in doubt, read the workbook
+    return bidang, indikator, peringatan
+
+
+def _cache_write(cache_dir: Path, master: Master) -> None:
+    """Keep a valid master for the next load (atomically; a failure to write is not an error)."""
+    stored = {
+        "kunci": _cache_key(master.sha256),
+        "bidang": _columns_json(master.bidang),
+        "indikator": _columns_json(master.indikator),
+        "peringatan": list(master.peringatan),
+    }
+    tmp = None
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".tmp_master_", suffix=".json", dir=cache_dir)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(stored, fh, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+        os.chmod(tmp, 0o644)  # like the ledger beside it (mkstemp makes it private to one user)
+        os.replace(tmp, cache_dir / CACHE_NAME)
+        tmp = None
+    except (OSError, ValueError):
+        pass
+    finally:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)

@@ -9,12 +9,13 @@ the workbook when it comes back.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import math
 import os
 import tempfile
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -125,7 +126,8 @@ def write_kertas_kerja(
     fd, tmp = tempfile.mkstemp(prefix=".tmp_", suffix=".xlsx", dir=path.parent)
     os.close(fd)
     try:
-        wb = xlsxwriter.Workbook(tmp, {"strings_to_formulas": False, "strings_to_urls": False})
+        # in_memory: the parts are zipped from memory instead of one temporary file per part
+        wb = xlsxwriter.Workbook(tmp, {"strings_to_formulas": False, "strings_to_urls": False, "in_memory": True})
         _Writer(wb, settings, info, rows, periode, prior, now, template_id).write()
         wb.close()
         os.replace(tmp, path)
@@ -153,13 +155,20 @@ class _Writer:
         self.settings = settings
         self.bidang = bidang
         self.rows = rows
+        self.records = _records(rows)
         self.periode = periode
         self.prior = prior
         self.now = now
         self.template_id = template_id
         self.columns = layout.columns_for(periode)
         self.col = {c.header: i for i, c in enumerate(self.columns)}
+        self.width = {c.header: c.width for c in self.columns}
         self.fmt = self._formats()
+        # the two formulas of a data row, cut where the row number goes (see _cut_at_row)
+        self._sd_parts = _cut_at_row(self._sd_formula)
+        self._capaian_parts = _cut_at_row(self._capaian_formula)
+        self._target_tw_at = list(rows.columns).index(f"target_tw{periode.tw}")
+        self._text_input_cols = [self.col[h] for h in layout.TEXT_INPUT_HEADERS]
 
     # ------------------------------------------------------------------ formats
     def _formats(self) -> dict[str, Any]:
@@ -309,7 +318,7 @@ class _Writer:
         for c, head in enumerate(("Kode Indikator", "Indikator Kinerja", "Definisi Operasional", "Sumber Data")):
             ws.write_string(r, 1 + c, head, f["table_head"])
         r += 1
-        for row in self.rows.itertuples(index=False):
+        for row in self.records:
             ws.set_row(r, layout.wrapped_height([
                 (str(row.kode_indikator), 26), (str(row.indikator_kinerja), 90),
                 (str(row.definisi_operasional), 30), (str(row.sumber_data), 30)]))
@@ -356,9 +365,10 @@ class _Writer:
             ws.write_string(layout.HEADER_ROW - 1, i, c.header, f["header_input" if c.kind == layout.INPUT else "header"])
 
         hash_rows: list[tuple[str, float | None, float | None]] = []
-        for k, row in enumerate(self.rows.itertuples(index=False)):
-            r = first + k
-            hash_rows.append(self._data_row(ws, r, k + 1, row))
+        with _formulas_as_written(ws, self._sd_formula(first), self._capaian_formula(first)):
+            for k, row in enumerate(self.records):
+                r = first + k
+                hash_rows.append(self._data_row(ws, r, k + 1, row))
 
         self._checks(ws, first, last)
         self._signature(ws, last + 3, last_col)
@@ -381,54 +391,59 @@ class _Writer:
     def _data_row(self, ws: Any, r: int, no: int, row: Any) -> tuple[str, float | None, float | None]:
         f = self.fmt
         col = self.col
+        width = self.width
         p = self.periode
         kode = str(row.kode_indikator)
-        target_tw = _num(getattr(row, f"target_tw{p.tw}"))
+        uraian, indikator = str(row.uraian), str(row.indikator_kinerja)
+        agregasi, polaritas = str(row.agregasi), str(row.polaritas)
+        target_tw = _num(row[self._target_tw_at])
         target_tahunan = _num(row.target_tahunan)
         target_sd = target_tw if target_tw is not None else target_tahunan
         text_fmt = f["locked_bold"] if row.level in ("Tujuan", "Sasaran", "Program") else f["locked_text"]
+        locked_text, locked_center, locked_num = f["locked_text"], f["locked_center"], f["locked_num"]
 
-        widths = {c.header: c.width for c in self.columns}
         ws.set_row(r, layout.wrapped_height([
-            (str(row.uraian), widths[layout.H_URAIAN]), (str(row.indikator_kinerja), widths[layout.H_INDIKATOR]),
-            (kode, widths[layout.H_KODE]),
+            (uraian, width[layout.H_URAIAN]), (indikator, width[layout.H_INDIKATOR]), (kode, width[layout.H_KODE]),
         ]))
-        ws.write_number(r, col[layout.H_NO], no, f["locked_center"])
-        ws.write_string(r, col[layout.H_KODE], kode, f["locked_text"])
-        ws.write_string(r, col[layout.H_LEVEL], str(row.level), f["locked_text"])
-        ws.write_string(r, col[layout.H_URAIAN], str(row.uraian), text_fmt)
-        ws.write_string(r, col[layout.H_INDIKATOR], str(row.indikator_kinerja), text_fmt)
-        ws.write_string(r, col[layout.H_SATUAN], str(row.satuan), f["locked_center"])
-        ws.write_string(r, col[layout.H_POLARITAS], str(row.polaritas), f["locked_center"])
-        ws.write_string(r, col[layout.H_AGREGASI], str(row.agregasi), f["locked_center"])
-        _write_optional_number(ws, r, col[layout.H_TARGET_TAHUNAN], target_tahunan, f["locked_num"])
-        _write_optional_number(ws, r, col[layout.H_TARGET_SD], target_sd, f["locked_num"])
+        ws.write_number(r, col[layout.H_NO], no, locked_center)
+        ws.write_string(r, col[layout.H_KODE], kode, locked_text)
+        ws.write_string(r, col[layout.H_LEVEL], str(row.level), locked_text)
+        ws.write_string(r, col[layout.H_URAIAN], uraian, text_fmt)
+        ws.write_string(r, col[layout.H_INDIKATOR], indikator, text_fmt)
+        ws.write_string(r, col[layout.H_SATUAN], str(row.satuan), locked_center)
+        ws.write_string(r, col[layout.H_POLARITAS], polaritas, locked_center)
+        ws.write_string(r, col[layout.H_AGREGASI], agregasi, locked_center)
+        _write_optional_number(ws, r, col[layout.H_TARGET_TAHUNAN], target_tahunan, locked_num)
+        _write_optional_number(ws, r, col[layout.H_TARGET_SD], target_sd, locked_num)
 
         history = self.prior.get(kode, {})
         quarter_values: list[float] = []
         anggaran_lalu: list[float] = []
         for t in range(1, p.tw):
             real, angg = history.get(t, (math.nan, math.nan))
-            _write_optional_number(ws, r, col[layout.h_realisasi_tw(t)], _num(real), f["locked_num"])
+            _write_optional_number(ws, r, col[layout.h_realisasi_tw(t)], _num(real), locked_num)
             if not math.isnan(real):
                 quarter_values.append(real)
             if not math.isnan(angg):
                 anggaran_lalu.append(angg)
 
+        excel_row = str(r + 1)
         ws.write_blank(r, col[layout.H_REALISASI], None, f["input_num"])
-        sd_value = _realisasi_sd(str(row.agregasi), quarter_values, current=None)
-        ws.write_formula(r, col[layout.H_REALISASI_SD], self._sd_formula(r), f["calc_num"],
+        sd_value = _realisasi_sd(agregasi, quarter_values, current=None)
+        ws.write_formula(r, col[layout.H_REALISASI_SD], excel_row.join(self._sd_parts), f["calc_num"],
                          "" if sd_value is None else sd_value)
-        cap = _capaian(sd_value, target_sd, str(row.polaritas), self.settings.aturan_negatif)
-        ws.write_formula(r, col[layout.H_CAPAIAN], self._capaian_formula(r), f["calc_pct"], "" if cap is None else cap)
+        cap = _capaian(sd_value, target_sd, polaritas, self.settings.aturan_negatif)
+        ws.write_formula(r, col[layout.H_CAPAIAN], excel_row.join(self._capaian_parts), f["calc_pct"],
+                         "" if cap is None else cap)
         _write_optional_number(ws, r, col[layout.H_PAGU], _num(row.pagu), f["locked_rp"])
         if p.tw > 1:
             _write_optional_number(
                 ws, r, col[layout.H_ANGGARAN_LALU], sum(anggaran_lalu) if anggaran_lalu else None, f["locked_rp"]
             )
         ws.write_blank(r, col[layout.H_ANGGARAN], None, f["input_rp"])
-        for h in layout.TEXT_INPUT_HEADERS:
-            ws.write_blank(r, col[h], None, f["input_text"])
+        input_text = f["input_text"]
+        for c in self._text_input_cols:
+            ws.write_blank(r, c, None, input_text)
         return (kode, target_tahunan, target_sd)
 
     def _ref(self, header: str, r: int, absolute_col: bool = True) -> str:
@@ -534,6 +549,52 @@ class _Writer:
             "comments": "Dibuat oleh kinerja-batch; jangan ubah lembar, kolom atau kode indikator.",
             "created": self.now,
         })
+
+
+def _records(frame: pd.DataFrame) -> list[Any]:
+    """The rows as named tuples, like ``itertuples(index=False)`` but from plain lists (one pass per column
+    instead of pandas indexing per cell)."""
+    import collections
+
+    row = collections.namedtuple("Row", [str(c) for c in frame.columns], rename=True)  # type: ignore[misc]
+    return list(map(row._make, zip(*(frame[c].tolist() for c in frame.columns), strict=True)))
+
+
+_ROW_MARK = 987654321  # a row number no formula text can otherwise contain (Excel stops at 1048576)
+
+
+def _cut_at_row(make: Callable[[int], str]) -> list[str]:
+    """A row formula ``make(r)`` cut where its 1-based row number goes: ``str(r + 1).join(parts)`` is
+    ``make(r)``, without building the references again for every row."""
+    parts = make(_ROW_MARK - 1).split(str(_ROW_MARK))
+    assert str(_ROW_MARK + 1).join(parts) == make(_ROW_MARK), "a formula's row must be its only number"
+    return parts
+
+
+@contextlib.contextmanager
+def _formulas_as_written(ws: Any, *samples: str) -> Iterator[None]:
+    """While the data rows are written: xlsxwriter's 30-odd regular expressions that prefix newer Excel
+    functions (``_xlfn.``) are skipped, a quarter of the time spent on a kertas kerja. The row formulas
+    use none of those functions; the shortcut is taken only when xlsxwriter itself leaves the given
+    sample formulas unchanged (so a newer xlsxwriter that rewrites them still does), and only on this
+    sheet for the duration of the block."""
+    prepare = getattr(ws, "_prepare_formula", None)
+    try:
+        unchanged = prepare is not None and all(prepare(sample) == sample[1:] for sample in samples)
+    except TypeError:  # another signature: leave xlsxwriter alone
+        unchanged = False
+    if not unchanged or getattr(ws, "use_future_functions", False):
+        yield
+        return
+
+    def as_written(formula: str, *args: Any, **kwargs: Any) -> str:
+        return formula[1:] if formula.startswith("=") else formula
+
+    ws._prepare_formula = as_written
+    try:
+        yield
+    finally:
+        del ws._prepare_formula  # the instance attribute goes; the class's method is back
 
 
 def write_metadata(wb: xlsxwriter.Workbook, meta: Mapping[str, str], password: str = "") -> None:

@@ -28,6 +28,9 @@ Life of a finding (:func:`refresh`, every run, per period), keyed by (code, bida
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import gc
 import hashlib
 import json
 import math
@@ -80,6 +83,8 @@ class Context:
     frame: pd.DataFrame  # measured frame, indicators of current submissions of the period only
     history: pd.DataFrame  # current values of every earlier period (all years), kode_indikator/tahun/tw/...
     scaled: frozenset[str] = frozenset()  # indicators whose Realisasi cell was percent-formatted (0,85 -> 85)
+    # the frame's _ROW_COLUMNS as plain lists, made once by evaluate (None: made from the frame when needed)
+    lists: dict[str, list[Any]] | None = field(default=None, compare=False, repr=False)
 
 
 RuleFunc = Callable[[Context], Iterable[Hit]]
@@ -133,27 +138,72 @@ def at_least(x: Any, t: Any) -> Any:
     return x >= t - _margin(t)
 
 
+# Message numbers: every finding shows three or four, and numbers.format_angka (exact, through Decimal)
+# costs microseconds each; at a province's 150,000 indicators that was most of the time spent here. The
+# same rule is applied below to the plain decimal digits of repr(x) (what _decimal feeds Decimal), and
+# numbers.py is used for whatever that does not cover (exponents, NaN, infinities). tests/test_temuan.py
+# checks the two agree. Results are cached: targets, thresholds and many values repeat from row to row
+# (0.0 and -0.0 share an entry, which is right since neither shows a minus).
+_FORMAT_CACHE = 1 << 14
+
+
+def _angka(x: Any, decimals: int) -> str:
+    """``numbers.format_angka(x, decimals)``: rounded half away from zero, '.' thousands, ',' decimals."""
+    try:
+        text = repr(float(x))
+    except (TypeError, ValueError, OverflowError):
+        return format_angka(x, decimals)
+    if "e" in text or "n" in text:  # 1e+16, 5e-05, nan, inf
+        return format_angka(x, decimals)
+    negative = text[0] == "-"
+    whole, _, frac = text.lstrip("-").partition(".")
+    if len(frac) > decimals:
+        digits = whole + frac[:decimals]
+        if frac[decimals] >= "5":
+            digits = str(int(digits) + 1).zfill(len(digits))
+        whole, frac = digits[: len(digits) - decimals], digits[len(digits) - decimals:]
+    else:
+        frac = frac.ljust(decimals, "0")
+    shown = f"{int(whole):,}".replace(",", ".") + ("," + frac if decimals else "")
+    if negative and (whole.strip("0") or frac.strip("0")):
+        return "-" + shown
+    return shown
+
+
+@functools.lru_cache(maxsize=_FORMAT_CACHE)
 def _n(x: Any) -> str:
-    """A number as a message shows it: ``1.250``, ``87,5``."""
-    return format_angka_ringkas(x)
+    """A number as a message shows it (``numbers.format_angka_ringkas``): ``1.250``, ``87,5``."""
+    try:
+        text = repr(float(x))
+    except (TypeError, ValueError, OverflowError):
+        return format_angka_ringkas(x)
+    if "e" in text or "n" in text:  # tiny values keep their significant digits there
+        return format_angka_ringkas(x)
+    shown = _angka(x, 4)
+    return shown.rstrip("0").rstrip(",") if "," in shown else shown
 
 
+@functools.lru_cache(maxsize=_FORMAT_CACHE)
 def _pct(x: Any) -> str:
     """A percentage with two decimals: ``125,00``."""
-    return format_angka(x, 2)
+    return _angka(x, 2)
 
 
+@functools.lru_cache(maxsize=_FORMAT_CACHE)
 def _rp(x: Any) -> str:
-    return format_angka(x, 0)
+    return _angka(x, 0)
 
 
 def _key(x: Any) -> Any:
     """A value inside a fingerprint: floats at 12 significant digits, NaN as None."""
     if x is None:
         return None
-    if isinstance(x, float | np.floating):
-        return None if math.isnan(x) else float(f"{float(x):.12g}")
+    if isinstance(x, _FLOATS):
+        return None if x != x else float(f"{float(x):.12g}")
     return x
+
+
+_FLOATS = (float, np.floating)
 
 
 # what a rule reads from a row that fired (a dict per row is built only for those)
@@ -161,9 +211,17 @@ _ROW_COLUMNS = ["kode_indikator", "kode_bidang", "realisasi", "anggaran", "reali
                 "anggaran_sd", "pagu", "serapan", "lembar", "sel_realisasi", "sel_anggaran"]
 
 
+def _row_lists(frame: pd.DataFrame) -> dict[str, list[Any]]:
+    """The columns a rule reads from a row, as plain Python lists (values as ``to_dict`` gives them)."""
+    return {c: frame[c].tolist() for c in _ROW_COLUMNS}
+
+
 def _rows(ctx: Context, mask: Any) -> list[dict[str, Any]]:
     """The rows where ``mask`` holds, as dicts."""
-    return ctx.frame.loc[np.asarray(mask, dtype=bool), _ROW_COLUMNS].to_dict("records")
+    lists = ctx.lists if ctx.lists is not None else _row_lists(ctx.frame)
+    at = np.flatnonzero(np.asarray(mask, dtype=bool)).tolist()
+    picked = [[values[i] for i in at] for values in lists.values()]
+    return [dict(zip(_ROW_COLUMNS, row, strict=True)) for row in zip(*picked, strict=True)] if at else []
 
 
 def _is_percent_unit(satuan: Any) -> bool:
@@ -178,7 +236,7 @@ def _filled(ctx: Context) -> np.ndarray:
 def _indicator_hit(row: dict[str, Any], fields: dict[str, str], sidik: tuple[Any, ...],
                    kolom: str = KOLOM_REALISASI) -> Hit:
     nilai = row["realisasi"] if kolom == KOLOM_REALISASI else row["anggaran"]
-    return Hit(row["kode_bidang"], fields, tuple(_key(v) for v in sidik), row, kolom, nilai)
+    return Hit(row["kode_bidang"], fields, tuple(map(_key, sidik)), row, kolom, nilai)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -400,24 +458,44 @@ def evaluate(values: pd.DataFrame, master: Master, settings: Settings, periode: 
     looked at. Each finding's ``data`` carries ``submission_id``, ``kolom`` (the value a correction
     replaces) and ``sidik`` (the fingerprint of the values that triggered it).
     """
+    with _gc_paused():
+        return _evaluate(values, master, settings, periode, scaled)
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """A province makes hundreds of thousands of findings, each a few objects that are kept; the cyclic
+    collector would walk them over and over as they pile up (a sixth of the time), so it waits."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _evaluate(values: pd.DataFrame, master: Master, settings: Settings, periode: Periode,
+              scaled: Iterable[str]) -> list[F.Finding]:
     frame = measured_frame(values, master, settings, periode)
     frame = frame[frame["submission_id"].notna()].reset_index(drop=True)
     order = (values["tahun"] * 10 + values["tw"]).to_numpy()
     history = values[order < periode.tahun * 10 + periode.tw]
-    ctx = Context(periode, settings.temuan, frame, history, frozenset(scaled))
+    ctx = Context(periode, settings.temuan, frame, history, frozenset(scaled), _row_lists(frame))
     sub_of = {str(b): int(s) for b, s in zip(frame["kode_bidang"], frame["submission_id"], strict=True)}
     file_of = {str(b): str(n) for b, n in zip(frame["kode_bidang"], frame["berkas"], strict=True)}
     out: list[F.Finding] = []
+    periode_text = str(periode)
     for r in RULES.values():
         for hit in r.func(ctx):
-            out.append(_finding(r.code, hit, periode, sub_of[hit.kode_bidang], file_of[hit.kode_bidang]))
+            out.append(_finding(r.code, hit, periode_text, sub_of[hit.kode_bidang], file_of[hit.kode_bidang]))
     order_of = {k: i for i, k in enumerate(master.indikator["kode_indikator"])}
-    codes = list(RULES)
-    out.sort(key=lambda f: (f.bidang, order_of.get(f.kode_indikator, -1), codes.index(f.code)))
+    code_at = {code: i for i, code in enumerate(RULES)}
+    out.sort(key=lambda f: (f.bidang, order_of.get(f.kode_indikator, -1), code_at[f.code]))
     return out
 
 
-def _finding(code: str, hit: Hit, periode: Periode, submission_id: int, berkas: str) -> F.Finding:
+def _finding(code: str, hit: Hit, periode: str, submission_id: int, berkas: str) -> F.Finding:
     row = hit.row
     if row is None:
         sheet = cell = kode = ""
@@ -429,8 +507,22 @@ def _finding(code: str, hit: Hit, periode: Periode, submission_id: int, berkas: 
     shown = "" if nilai is None or (isinstance(nilai, float) and math.isnan(nilai)) else (
         nilai if isinstance(nilai, str) else _n(nilai))
     return F.make(code, bidang=hit.kode_bidang, file=berkas, sheet=sheet, cell=cell, value=shown,
-                  kode_indikator=kode, periode=str(periode), **hit.fields, kolom=hit.kolom,
-                  sidik=json.dumps(list(hit.sidik)), submission_id=submission_id)
+                  kode_indikator=kode, periode=periode, **hit.fields, kolom=hit.kolom,
+                  sidik=_sidik_json(hit.sidik), submission_id=submission_id)
+
+
+def _sidik_json(sidik: tuple[Any, ...]) -> str:
+    """``json.dumps(list(sidik))``, the fingerprint as stored and compared; numbers and None (nearly every
+    fingerprint) are written here directly, exactly as json writes them."""
+    parts = []
+    for v in sidik:
+        if v is None:
+            parts.append("null")
+        elif v.__class__ is float and v - v == 0.0:  # finite (inf - inf is NaN)
+            parts.append(float.__repr__(v))
+        else:
+            return json.dumps(list(sidik))
+    return "[" + ", ".join(parts) + "]"
 
 
 # ------------------------------------------------------------------------------------------------
@@ -462,15 +554,25 @@ def refresh(ledger: Ledger, master: Master, settings: Settings, periode: Periode
     (see the module docstring for the life of a finding). Returns what changed."""
     if run_id is None:
         raise ValueError("refresh memerlukan run_id")
+    with _gc_paused():
+        return _refresh(ledger, master, settings, periode, run_id)
+
+
+def _refresh(ledger: Ledger, master: Master, settings: Settings, periode: Periode, run_id: int) -> RefreshSummary:
     p = str(periode)
     subs = {s["kode_bidang"]: s for s in ledger.current_submissions(p)}
-    current = ledger.findings(periode=p)
-    scaled = {f["kode_indikator"] for f in current if f["kode"] == "SKALA_PERSEN_DIUBAH"}
+    # every finding of the period, read once: the percent notes of current submissions, the temuan, the
+    # notices of invalid answers (refresh changes none of those but the temuan)
+    every = ledger.findings(periode=p, current_only=False)
+    current_subs = {s["id"] for s in ledger.current_submissions()}
+    scaled = {f["kode_indikator"] for f in every if f["kode"] == "SKALA_PERSEN_DIUBAH"
+              and (f["submission_id"] is None or f["submission_id"] in current_subs)}
+    notices = [f for f in every if f["kode"] == "TANGGAPAN_TIDAK_VALID"]
     hits = evaluate(ledger.current_values(periode.tahun), master, settings, periode, scaled=scaled)
 
     latest: dict[tuple[str, str, str], Any] = {}
     stale: list[Any] = []
-    for row in sorted(ledger.findings(periode=p, current_only=False), key=lambda r: r["id"]):
+    for row in sorted(every, key=lambda r: r["id"]):
         if F.CATALOG[row["kode"]].scope != F.TEMUAN:
             continue
         key = (row["kode"], row["kode_bidang"], row["kode_indikator"])
@@ -516,13 +618,17 @@ def refresh(ledger: Ledger, master: Master, settings: Settings, periode: Periode
         for old in stale:
             ledger.update_finding(old["id"], status=F.SELESAI)
             out.selesai += 1
-        close_orphan_notices(ledger, p)
+        _close_orphans(ledger, notices)
     return out
 
 
 def close_orphan_notices(ledger: Ledger, periode: str) -> None:
     """An invalid-answer notice (TANGGAPAN_TIDAK_VALID) closes when the finding it was about is closed."""
-    for row in ledger.findings(periode=periode, current_only=False):
+    _close_orphans(ledger, ledger.findings(periode=periode, current_only=False))
+
+
+def _close_orphans(ledger: Ledger, rows: Iterable[Any]) -> None:
+    for row in rows:
         if row["kode"] != "TANGGAPAN_TIDAK_VALID" or row["status"] != F.TERBUKA:
             continue
         target_id = finding_data(row).get("temuan_id")

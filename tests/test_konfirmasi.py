@@ -344,3 +344,40 @@ def test_benar_on_penjelasan_kosong_becomes_the_faktor_penghambat(ws):
     assert pengukuran["B1"]["Faktor Penghambat"] == "Anggaran baru cair akhir Maret"
     assert [(r["kode_indikator"], r["kolom"], r["lama"], r["baru"]) for r in ledger_rows(ws, "SELECT * FROM audit")] == [
         ("B1", "penghambat", "", "Anggaran baru cair akhir Maret")]
+
+
+def test_indicator_lookups_made_once_for_all_workbooks(ws, monkeypatch):
+    """The names and cells of the period's indicators are looked up once per run, not once per bidang
+    (at 1,000 bidang x 150 indicators that was 150,000 rows read again for every workbook)."""
+    import datetime as dt
+    import uuid
+    import zipfile
+
+    from kinerja_batch import konfirmasi
+    from kinerja_batch.outputs import period_data
+
+    kertas_kerja(ws, "SEK", {"A1": {"Realisasi": 130, "Faktor Penghambat": OK}})
+    kertas_kerja(ws, "IKP", {"B1": {"Realisasi": 1, "Faktor Penghambat": OK}}, name="kk_ikp.xlsx")
+    batch.run(ws)
+    master = load_master(ws.master_path)
+    with Ledger.open(ws.ledger_path) as ledger:
+        data = period_data(ledger, master, ws.settings(), P)
+    made = []
+    real = konfirmasi._Lookups.of
+    monkeypatch.setattr(konfirmasi._Lookups, "of", lambda d: made.append(1) or real(d))
+    written = konfirmasi.write_konfirmasi_workbooks(ws, data)
+    assert written == [KONF, "outbox/konfirmasi/2025-TW1/konfirmasi_IKP_2025-TW1.xlsx"] and made == [1]
+
+    # and a workbook written on its own (lookups made for it) is the same, part for part
+    monkeypatch.setattr(uuid, "uuid4", lambda: uuid.UUID(int=3))
+    items = [f for f in data.findings if f["kode_bidang"] == "SEK" and f["status"] == "Terbuka"]
+    now = dt.datetime(2025, 4, 2, 7, 0)
+    one = konfirmasi.write_konfirmasi(ws.root / "satu.xlsx", data, "SEK", items, now=now)
+    shared = konfirmasi.write_konfirmasi(ws.root / "dua.xlsx", data, "SEK", items, now=now,
+                                         lookups=real(data))
+
+    def parts(path):
+        with zipfile.ZipFile(path) as z:
+            return {i.filename: z.read(i.filename) for i in z.infolist()}
+
+    assert parts(one) == parts(shared)

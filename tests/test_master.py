@@ -316,3 +316,196 @@ def test_nip_typed_as_number_warns(make_master):
     path = make_master(bidang=[{"kode_bidang": "SEK", "nip": 197805142003122005}, {"kode_bidang": "IKP"}])
     m = load_master(path)
     assert [w.split(":")[0] for w in m.peringatan] == ['Bidang baris 2, kolom "NIP"']
+
+
+# ---------------------------------------------------------------------------------------------
+# the fast reader and its fallback
+
+
+def _rewrite_sheets(src: Path, dest: Path, change) -> Path:
+    """A copy of an xlsx with every worksheet's XML passed through ``change``."""
+    import zipfile
+
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename.startswith("xl/worksheets/sheet"):
+                data = change(data)
+            zout.writestr(item, data)
+    return dest
+
+
+def test_writer_without_cell_references_reads_the_same(make_master, tmp_path, monkeypatch):
+    """A writer that leaves out cell references (allowed when no cell is skipped) is read with openpyxl."""
+    import re
+
+    from kinerja_batch import master as master_module
+
+    path = make_master(
+        bidang=[{"kode_bidang": Fmt(7, "00")}, {"kode_bidang": "SEK"}],
+        indikator=[  # every cell filled: without references, cells are placed by their order
+            {"kode_indikator": Fmt(7, "000"), "kode_bidang": "07", "target_tahunan": Fmt(0.85, "0%"), "pagu": 1},
+            {"target_tw1": "#DIV/0!", "target_tw2": "=A1*2", "uraian": "#N/A", "pagu": 1},
+            None,
+            {"kode_indikator": "\u200bIKU-09\u00a0", "target_tw3": "1.500", "pagu": 1},
+        ],
+    )
+    bare = _rewrite_sheets(path, tmp_path / "tanpa_ref.xlsx", lambda d: re.sub(rb'<c r="[A-Z]+\d+"', b"<c", d))
+    slow = []
+    real = master_module._read_openpyxl
+    monkeypatch.setattr(master_module, "_read_openpyxl", lambda *a: slow.append(1) or real(*a))
+    assert errors_of(path) == errors_of(bare)
+    assert slow == [1]  # only the file without references took the slow road
+    assert errors_of(path) == [
+        'Indikator baris 3, kolom "Uraian": berisi galat Excel #N/A; perbaiki rumusnya atau ketik isinya langsung.',
+        'Indikator baris 3, kolom "Target TW1": berisi galat Excel #DIV/0!; perbaiki rumusnya atau ketik angkanya '
+        "langsung.",
+        'Indikator baris 3, kolom "Target TW2": berisi rumus yang belum punya hasil tersimpan; buka berkas di Excel '
+        "atau LibreOffice agar rumus dihitung lalu simpan, atau ketik angkanya.",
+    ]
+
+
+def test_formula_cells_after_the_last_value_are_seen(tmp_path):
+    """calamine's grid ends at the last value; a never-calculated formula below it still counts."""
+    import xlsxwriter
+    from conftest import MASTER_BIDANG_HEADERS, MASTER_INDIKATOR_HEADERS
+
+    path = tmp_path / "master_indikator.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    b = wb.add_worksheet("Bidang")
+    b.write_row(0, 0, list(MASTER_BIDANG_HEADERS.values()))
+    b.write_row(1, 0, ["SEK", "Sekretariat", "", "", ""])
+    s = wb.add_worksheet("Indikator")
+    s.write_row(0, 0, list(MASTER_INDIKATOR_HEADERS.values()))
+    s.write_row(1, 0, ["IKU-01", "SEK", "Sasaran", "u", "i", "%", "Positif", "Kumulatif", 90])
+    s.write_formula(1, 9, "=I2/4", None, 22.5)  # a cached result is used
+    s.write_formula(5, 13, "=1+1", None, "")  # below everything, no cached result
+    wb.close()
+    errors = errors_of(path)
+    assert errors[-1] == (
+        'Indikator baris 6, kolom "Pagu Anggaran (Rp)": berisi rumus yang belum punya hasil tersimpan; buka berkas '
+        "di Excel atau LibreOffice agar rumus dihitung lalu simpan, atau ketik angkanya."
+    )
+    assert all(e.startswith("Indikator baris 6,") for e in errors)
+
+
+# ---------------------------------------------------------------------------------------------
+# the cache
+
+
+def _assert_same_master(a, b) -> None:
+    import pandas as pd
+
+    pd.testing.assert_frame_equal(a.bidang, b.bidang)
+    pd.testing.assert_frame_equal(a.indikator, b.indikator)
+    assert a.peringatan == b.peringatan and a.sha256 == b.sha256 and a.path == b.path
+
+
+def test_cache_round_trip_keeps_values_and_dtypes(make_master, tmp_path, monkeypatch):
+    from kinerja_batch import master as master_module
+
+    path = make_master(indikator=[
+        {"kode_indikator": Fmt(7, "000"), "target_tw2": "1.500", "pagu": 1_250_000.5},
+        {"kode_bidang": "IKP", "target_tw1": None, "pagu": None, "sumber_data": None},
+    ])
+    state = tmp_path / ".kinerja"
+    first = load_master(path, cache_dir=state)
+    assert (state / master_module.CACHE_NAME).is_file()
+    _assert_same_master(first, load_master(path))
+
+    def not_again(*args, **kwargs):
+        raise AssertionError("the workbook was read again")
+
+    monkeypatch.setattr(master_module, "_read_workbook", not_again)
+    cached = load_master(path, cache_dir=state)
+    _assert_same_master(cached, first)
+    ind = cached.indikator
+    assert ind["kode_indikator"].tolist()[0] == "007" and ind["kode_indikator"].dtype == first.indikator[
+        "kode_indikator"].dtype
+    assert ind["excel_row"].dtype == "int64" and ind["target_tahunan"].dtype == "float64"
+    assert math.isnan(ind.at[1, "target_tw1"]) and ind.at[0, "pagu"] == 1_250_000.5
+    assert ind.at[1, "sumber_data"] == ""
+    assert cached.peringatan and "1.500" in cached.peringatan[0]
+    assert cached.indikator_by_code()["007"]["kode_bidang"] == "SEK"
+
+
+def test_cache_follows_the_file_and_the_version(make_master, tmp_path, monkeypatch):
+    import json
+
+    from kinerja_batch import master as master_module
+
+    state = tmp_path / ".kinerja"
+    path = make_master()
+    load_master(path, cache_dir=state)
+    # another master in the same place: read, and the cache now holds the new one
+    make_master(indikator=[{}, {"kode_indikator": "IKU-09"}])
+    assert load_master(path, cache_dir=state).indikator["kode_indikator"].tolist() == ["IKU-01", "IKU-09"]
+    stored = json.loads((state / master_module.CACHE_NAME).read_text(encoding="utf-8"))
+    assert stored["kunci"]["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert stored["indikator"]["pagu"] == [None, None]  # plain JSON: NaN is null
+
+    reads = []
+    real = master_module._read_workbook
+    monkeypatch.setattr(master_module, "_read_workbook", lambda *a: reads.append(1) or real(*a))
+    monkeypatch.setattr(master_module, "CACHE_FORMAT", "lain")
+    load_master(path, cache_dir=state)
+    assert reads == [1]
+
+
+@pytest.mark.parametrize("content", ["{bukan json", "[]", '{"kunci": null}', ""])
+def test_damaged_cache_is_ignored(make_master, tmp_path, content):
+    from kinerja_batch import master as master_module
+
+    state = tmp_path / ".kinerja"
+    path = make_master()
+    expected = load_master(path)
+    state.mkdir()
+    (state / master_module.CACHE_NAME).write_text(content, encoding="utf-8")
+    _assert_same_master(load_master(path, cache_dir=state), expected)
+    _assert_same_master(load_master(path, cache_dir=state), expected)  # rewritten, now a good cache
+
+
+@pytest.mark.parametrize(("column", "value"), [
+    ("kode_indikator", 7),  # a code comes back as text
+    ("target_tahunan", True),  # a number is a number, not a checkbox
+    ("target_tahunan", "90"),
+    ("excel_row", 3.5),
+    ("target_tw1", float("inf")),  # written as Infinity, which is not JSON
+])
+def test_cache_with_wrong_types_is_ignored(make_master, tmp_path, column, value):
+    import json
+
+    from kinerja_batch import master as master_module
+
+    state = tmp_path / ".kinerja"
+    path = make_master()
+    expected = load_master(path, cache_dir=state)
+    cache = state / master_module.CACHE_NAME
+    stored = json.loads(cache.read_text(encoding="utf-8"))
+    stored["indikator"][column][0] = value
+    cache.write_text(json.dumps(stored), encoding="utf-8")
+    _assert_same_master(load_master(path, cache_dir=state), expected)
+
+
+def test_invalid_master_is_not_cached_and_unwritable_cache_is_no_error(make_master, tmp_path):
+    from kinerja_batch import master as master_module
+
+    state = tmp_path / ".kinerja"
+    bad = make_master(indikator=[{"polaritas": "Naik"}])
+    with pytest.raises(MasterError):
+        load_master(bad, cache_dir=state)
+    assert not (state / master_module.CACHE_NAME).exists()
+    blocked = tmp_path / "berkas"
+    blocked.write_text("bukan folder", encoding="utf-8")
+    good = make_master(tmp_path / "lain" / "master_indikator.xlsx")
+    assert load_master(good, cache_dir=blocked / "cache").bidang_codes() == ["SEK", "IKP"]
+
+
+def test_indikator_of_is_the_rows_of_that_bidang(make_master):
+    import pandas as pd
+
+    m = load_master(make_master(indikator=[{"kode_bidang": "IKP"}, {}, {"kode_bidang": "IKP"}, {}]))
+    for kode in ["SEK", "IKP", "XYZ"]:
+        expected = m.indikator[m.indikator["kode_bidang"] == kode].reset_index(drop=True)
+        pd.testing.assert_frame_equal(m.indikator_of(kode), expected)
+    assert m.indikator_of("IKP")["excel_row"].tolist() == [2, 4] and m.indikator_of("XYZ").empty

@@ -179,3 +179,71 @@ def test_tw1_has_no_earlier_quarter_columns(workspace):
     ws = openpyxl.load_workbook(paths["SEK"])["Kertas Kerja"]
     _, cols = header_columns(ws)
     assert not any(h.startswith("Realisasi TW") for h in cols)
+
+
+# ------------------------------------------------------------------------------------------------
+# the writer's shortcuts change nothing in the workbook
+
+
+def _parts(path):
+    with zipfile.ZipFile(path) as z:
+        return {i.filename: z.read(i.filename) for i in z.infolist()}
+
+
+@pytest.mark.parametrize("periode", ["2025-TW1", "2025-TW3"])
+def test_formula_shortcut_writes_the_same_bytes_as_xlsxwriter(workspace, tmp_path, monkeypatch, periode):
+    """The row formulas are built from cut templates and skip xlsxwriter's function rewriting: every part
+    of the file is byte for byte what the plain way writes."""
+    import contextlib
+    import datetime as dt
+    import uuid
+
+    import pandas as pd
+
+    from kinerja_batch import templates
+
+    monkeypatch.setattr(uuid, "uuid4", lambda: uuid.UUID(int=7))
+    p = parse_periode(periode)
+    codes = workspace.master.indikator_of("STATSAN")["kode_indikator"]
+    history = pd.DataFrame({"kode_indikator": list(codes) * 2, "tahun": 2025, "tw": [1] * len(codes) + [2] * len(codes),
+                            "realisasi": [float(i) for i in range(2 * len(codes))], "anggaran": 1_000_000.0})
+    prior = templates._history_by_code(history, p)
+    now = dt.datetime(2025, 4, 1, 8, 0)
+
+    def write(name):
+        return templates.write_kertas_kerja(tmp_path / name, workspace.master, workspace.settings, "STATSAN", p,
+                                            prior=prior, now=now).path
+
+    fast = write("cepat.xlsx")
+    monkeypatch.setattr(templates, "_formulas_as_written", lambda ws, *samples: contextlib.nullcontext())
+    monkeypatch.setattr(templates._Writer, "_data_row", _plain_formulas(templates._Writer._data_row))
+    plain = write("biasa.xlsx")
+    assert _parts(fast) == _parts(plain)
+
+
+def _plain_formulas(data_row):
+    """_data_row with each row's formulas made whole by _sd_formula/_capaian_formula, as before the shortcut."""
+
+    def plain_data_row(self, ws, r, no, row):
+        write_formula = ws.write_formula
+        made = {self.col[layout.H_REALISASI_SD]: self._sd_formula, self.col[layout.H_CAPAIAN]: self._capaian_formula}
+        ws.write_formula = lambda row_, col, formula, *rest: write_formula(row_, col, made[col](row_), *rest)
+        try:
+            return data_row(self, ws, r, no, row)
+        finally:
+            del ws.write_formula
+
+    return plain_data_row
+
+
+def test_formula_template_cut_at_the_row():
+    from kinerja_batch.templates import _cut_at_row
+
+    def make(r):
+        return f"=IF($K{r + 1}>0,$K{r + 1}/$J{r + 1}*100,\"\")"
+
+    parts = _cut_at_row(make)
+    assert [str(r + 1).join(parts) for r in (8, 150)] == [make(8), make(150)]
+    assert _cut_at_row(lambda r: "=$A$1") == ["=$A$1"]
+    with pytest.raises(AssertionError):
+        _cut_at_row(lambda r: f"=A{2 * r}")  # only a formula that holds its row number can be cut

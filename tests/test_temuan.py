@@ -10,11 +10,16 @@ from typing import Any
 import pandas as pd
 import pytest
 from conftest import build_master
+from hypothesis import given
+from hypothesis import settings as hyp_settings
+from hypothesis import strategies as st
 
 from kinerja_batch import findings as F
+from kinerja_batch import temuan as T
 from kinerja_batch.config import Settings, Temuan, settings_from_dict
 from kinerja_batch.ledger import Ledger
 from kinerja_batch.master import Master, load_master
+from kinerja_batch.numbers import format_angka, format_angka_ringkas
 from kinerja_batch.periode import Periode, parse_periode
 from kinerja_batch.temuan import RULES, evaluate, refresh
 
@@ -477,3 +482,48 @@ def test_refresh_lonjakan_reads_earlier_years_from_the_ledger(book):
     book.refresh()
     assert [(r[1], "modified z-score" in book.ledger.finding(r[0])["pesan"]) for r in book.rows()
             if r[1] == "LONJAKAN"] == [("LONJAKAN", True)]
+
+
+# ------------------------------------------------------------------------------------------------
+# the fast paths of evaluate give what the plain ones gave
+
+_EDGES = [0.0, -0.0, 0.5, 1.5, 2.5, -2.5, 2.675, 1.005, 0.125, -0.125, 0.045, -0.005, -0.0049, 999.995, 9999.99995,
+          123456789.125, 1e15, 9.999999999999999e15, 1e16, 1e-4, 5e-05, 4.9999e-05, 1.23e-07, 7, -3, True,
+          float("nan"), float("inf"), float("-inf"), None]
+
+
+@pytest.mark.parametrize("x", _EDGES)
+def test_message_numbers_match_the_numbers_module_at_the_edges(x):
+    assert [T._angka(x, d) for d in (0, 2, 4)] == [format_angka(x, d) for d in (0, 2, 4)]
+    assert T._n(x) == format_angka_ringkas(x)
+    assert (T._pct(x), T._rp(x)) == (format_angka(x, 2), format_angka(x, 0))
+
+
+@hyp_settings(max_examples=3000, deadline=None)
+@given(st.one_of(st.floats(allow_nan=True, allow_infinity=True),
+                 st.decimals(min_value=-10**12, max_value=10**12, places=6, allow_nan=False).map(float),
+                 st.integers(min_value=-10**15, max_value=10**15)))
+def test_message_numbers_match_the_numbers_module(x):
+    assert T._angka(x, 0) == format_angka(x, 0)
+    assert T._angka(x, 2) == format_angka(x, 2)
+    assert T._n(x) == format_angka_ringkas(x)
+
+
+@pytest.mark.parametrize("sidik", [(), (None,), (1.0, None, 2.5), (-0.0, 0.0), (1e-07, 123456789012.0),
+                                   (float("inf"), 1.0), ("abc",), (3,), (1.0, "x")])
+def test_fingerprint_json_is_what_json_writes(sidik):
+    assert T._sidik_json(sidik) == json.dumps(list(sidik))
+
+
+def test_rows_of_a_mask_are_the_frames_records():
+    frame = pd.DataFrame({c: [f"{c}{i}" for i in range(5)] for c in T._ROW_COLUMNS})
+    for c in ("realisasi", "anggaran", "capaian", "pagu"):
+        frame[c] = [1.5, float("nan"), 3.0, 0.0, -2.0]
+    frame["kode_bidang"] = frame["kode_bidang"].astype("str")
+    ctx = T.Context(Periode(2025, 1), Temuan(), frame, frame.iloc[0:0])
+    mask = [True, False, True, True, False]
+    expected = frame.loc[mask, T._ROW_COLUMNS].to_dict("records")
+    got = T._rows(ctx, mask)
+    assert json.dumps(got, default=str) == json.dumps(expected, default=str)
+    assert [type(v) for v in got[0].values()] == [type(v) for v in expected[0].values()]
+    assert T._rows(ctx, [False] * 5) == []
