@@ -401,9 +401,12 @@ class _Processor:
         self.touched = touched
         self.periods = known_periods(ws, settings)
         if master is not None:
-            # built once here: each workbook is read in a forked child, which inherits it instead of
-            # building it again for every file that lost its metadata
+            # built once here: each workbook is read in a forked child, which inherits all this instead
+            # of building it again for every file (the index serves files that lost their metadata)
+            from kinerja_batch.validate import warm_up
+
             master.indikator_by_code()
+            warm_up()
         self.taken: set[str] = set()  # destinations promised in a dry run
 
     # -------------------------------------------------------------- helpers
