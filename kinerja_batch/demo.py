@@ -49,6 +49,15 @@ def _drop(src: Path, inbox: Path, name: str, when: float) -> Path:
     return dest
 
 
+def _header(ws: Any, marker: str) -> tuple[int, dict[str, int]]:
+    """(header row, {header text: column}) of a sheet: the first row holding ``marker``."""
+    return next(
+        (r, {str(c.value): c.column for c in ws[r] if c.value})
+        for r in range(1, 31)
+        if any(c.value == marker for c in ws[r])
+    )
+
+
 def _fill(template: Path, dest: Path, values: dict[str, Any], anggaran: dict[str, Any],
           texts: dict[str, dict[str, str]]) -> Path:
     """Fill a kertas kerja the way a bidang operator would (openpyxl; columns found by header text)."""
@@ -56,11 +65,7 @@ def _fill(template: Path, dest: Path, values: dict[str, Any], anggaran: dict[str
 
     wb = openpyxl.load_workbook(template)
     ws = wb["Kertas Kerja"]
-    header_row, cols = next(
-        (r, {str(c.value): c.column for c in ws[r] if c.value})
-        for r in range(1, 30)
-        if any(c.value == "Kode Indikator" for c in ws[r])
-    )
+    header_row, cols = _header(ws, "Kode Indikator")
     for r in range(header_row + 1, ws.max_row + 1):
         kode = ws.cell(r, cols["Kode Indikator"]).value
         if kode is None:
@@ -156,11 +161,7 @@ def answer_confirmations(ws: Workspace, when: float) -> list[str]:
         wb = openpyxl.load_workbook(path)
         sheet = next(s for s in wb.worksheets if s.sheet_state == "visible" and any(
             c.value == "Tanggapan" for row in s.iter_rows(max_row=30) for c in row))
-        header_row, cols = next(
-            (r, {str(c.value): c.column for c in sheet[r] if c.value})
-            for r in range(1, 31)
-            if any(c.value == "Tanggapan" for c in sheet[r])
-        )
+        header_row, cols = _header(sheet, "Tanggapan")
         for r in range(header_row + 1, sheet.max_row + 1):
             code = sheet.cell(r, cols["Kode Temuan"]).value
             if not code:

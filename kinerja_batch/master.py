@@ -13,9 +13,7 @@ master (150,000 indicators) takes seconds to read, its cache a fraction of one.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import gc
 import hashlib
 import io
 import json
@@ -26,7 +24,7 @@ import re
 import tempfile
 import unicodedata
 import zipfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -35,6 +33,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from kinerja_batch import numbers
+from kinerja_batch._gc import gc_paused
 from kinerja_batch.errors import MasterError
 
 POLARITAS = ("Positif", "Negatif")
@@ -332,22 +331,10 @@ def load_master(path: Path, cache_dir: Path | None = None) -> Master:
             return Master(bidang=bidang_c, indikator=indikator_c, path=path, sha256=sha256,
                           peringatan=peringatan_c)
 
-    with _gc_paused():
+    with gc_paused():
         return _parse(data, name, path, sha256, cache_dir)
 
 
-@contextlib.contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Millions of small objects (one per cell) are made and kept while a master is read: the cyclic
-    collector would walk them again and again as they pile up (a sixth of the time), so it waits and
-    runs as usual afterwards."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _parse(data: bytes, name: str, path: Path, sha256: str, cache_dir: Path | None) -> Master:

@@ -28,9 +28,7 @@ Life of a finding (:func:`refresh`, every run, per period), keyed by (code, bida
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import gc
 import hashlib
 import json
 import math
@@ -42,6 +40,7 @@ import numpy as np
 import pandas as pd
 
 from kinerja_batch import findings as F
+from kinerja_batch._gc import gc_paused
 from kinerja_batch.config import Settings, Temuan
 from kinerja_batch.measure import KUMULATIF
 from kinerja_batch.numbers import format_angka, format_angka_ringkas
@@ -458,21 +457,10 @@ def evaluate(values: pd.DataFrame, master: Master, settings: Settings, periode: 
     looked at. Each finding's ``data`` carries ``submission_id``, ``kolom`` (the value a correction
     replaces) and ``sidik`` (the fingerprint of the values that triggered it).
     """
-    with _gc_paused():
+    with gc_paused():
         return _evaluate(values, master, settings, periode, scaled)
 
 
-@contextlib.contextmanager
-def _gc_paused() -> Iterator[None]:
-    """A province makes hundreds of thousands of findings, each a few objects that are kept; the cyclic
-    collector would walk them over and over as they pile up (a sixth of the time), so it waits."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _evaluate(values: pd.DataFrame, master: Master, settings: Settings, periode: Periode,
@@ -554,7 +542,7 @@ def refresh(ledger: Ledger, master: Master, settings: Settings, periode: Periode
     (see the module docstring for the life of a finding). Returns what changed."""
     if run_id is None:
         raise ValueError("refresh memerlukan run_id")
-    with _gc_paused():
+    with gc_paused():
         return _refresh(ledger, master, settings, periode, run_id)
 
 
