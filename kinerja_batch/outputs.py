@@ -197,11 +197,15 @@ def rebuild_outputs(ws: Workspace, settings: Settings, master: Master | Callable
         ]
         report.status[str(p)] = status
         report.temuan_terbuka += sum(row["temuan_terbuka"] for row in data.status)
+        konfirmasi_before, drafts_before = len(report.konfirmasi), len(report.drafts)
+        # the confirmation workbooks and the rekap depend only on ``data``: written side by side
+        writer = None if dry_run else _konfirmasi_in_child(ws, data)
         if not dry_run:
             write_rekap(path, data)
         report.rekap.append(str(path.relative_to(ws.root)))
-        konfirmasi_before, drafts_before = len(report.konfirmasi), len(report.drafts)
-        _write_konfirmasi(ws, data, ledger, report, dry_run=dry_run)
+        report.konfirmasi += _konfirmasi_paths(ws, data)
+        if writer is not None:
+            _wait_for(writer, p)
         _write_drafts(ws, data, report, dry_run=dry_run)
         if not dry_run:
             state.put(p, {"sidik": fingerprint(ledger, ws, settings, p), "status": status,
@@ -276,10 +280,43 @@ def _refresh_temuan(ledger: Ledger, master: Master, settings: Settings, periode:
     refresh(ledger, master, settings, periode, run_id)
 
 
-def _write_konfirmasi(ws: Workspace, data: PeriodData, ledger: Ledger, report: RunReport, *, dry_run: bool) -> None:
+def _konfirmasi_paths(ws: Workspace, data: PeriodData) -> list[str]:
+    """The confirmation workbooks of the period (the writer's own dry run: nothing is written)."""
     from kinerja_batch.konfirmasi import write_konfirmasi_workbooks
 
-    report.konfirmasi += write_konfirmasi_workbooks(ws, data, dry_run=dry_run)
+    return write_konfirmasi_workbooks(ws, data, dry_run=True)
+
+
+def _konfirmasi_in_child(ws: Workspace, data: PeriodData) -> Any:
+    """Start writing the period's confirmation workbooks in a forked child; see :func:`_wait_for`.
+
+    They are independent of the rekap (the ledger is already committed), so with two cores the
+    outputs of a period take about as long as the longer of the two, not their sum.
+    """
+    import multiprocessing
+
+    proc = multiprocessing.get_context("fork").Process(target=_write_konfirmasi_child, args=(ws, data))
+    proc.start()
+    return proc
+
+
+def _write_konfirmasi_child(ws: Workspace, data: PeriodData) -> None:
+    from kinerja_batch.konfirmasi import write_konfirmasi_workbooks
+
+    write_konfirmasi_workbooks(ws, data)
+
+
+def _wait_for(proc: Any, periode: Periode) -> None:
+    from kinerja_batch.errors import KinerjaError
+
+    proc.join()
+    code = proc.exitcode
+    proc.close()
+    if code != 0:
+        raise KinerjaError(
+            f"Lembar konfirmasi {periode} tidak dapat ditulis ke outbox/konfirmasi/ (penulis berhenti dengan kode "
+            f"{code}). Data di buku besar aman; periksa ruang disk dan izin folder outbox/, lalu jalankan lagi."
+        )
 
 
 def _write_drafts(ws: Workspace, data: PeriodData, report: RunReport, *, dry_run: bool) -> None:

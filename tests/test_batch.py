@@ -317,3 +317,21 @@ def test_leftovers_of_an_interrupted_output_write_are_removed(workspace):
     assert invoke("-w", str(w.ws.root), "run").exit_code == 0
     assert [p.exists() for p in leftovers] == [False, False]
     assert mine.read_text(encoding="utf-8") == "milik orang"
+
+
+def test_confirmation_workbooks_that_cannot_be_written_stop_the_run_and_keep_the_data(sek_tw1, tmp_path):
+    w, paths, codes = sek_tw1
+    drop(w.ws, fill_kertas_kerja(paths["SEK"], tmp_path / "sek.xlsx", {codes[0]: "tujuh"}))  # a galat to confirm
+    (w.ws.outbox / "konfirmasi").write_text("bukan folder", encoding="utf-8")  # the writer cannot make its folder
+    result = invoke("-w", str(w.ws.root), "run")
+    assert result.exit_code == 1
+    assert "Lembar konfirmasi 2025-TW1 tidak dapat ditulis" in result.output and "Data di buku besar aman" in result.output
+    assert where_is(w.ws, "sek.xlsx") == ["inbox/arsip/2025-TW1/sek.xlsx"]
+    con = sqlite3.connect(w.ws.ledger_path)
+    assert con.execute("SELECT COUNT(*) FROM submissions").fetchone() == (1,)
+    # once the folder can be made, the next run writes them (the period was not marked as built)
+    (w.ws.outbox / "konfirmasi").unlink()
+    result = invoke("-w", str(w.ws.root), "run", "--periode", "2025-TW1")
+    assert result.exit_code == 0, result.output  # attention is judged on what this run received
+    assert "konfirmasi_SEK_2025-TW1.xlsx" in result.output
+    assert (w.ws.outbox / "konfirmasi" / "2025-TW1" / "konfirmasi_SEK_2025-TW1.xlsx").exists()
