@@ -333,3 +333,27 @@ def formula_values(path: Path, sheet: str) -> dict[str, Any]:
         for row in formulas.iter_rows() for c in row
         if isinstance(c.value, str) and c.value.startswith("=")
     }
+
+
+def same_value(a: Any, b: Any, rel: float = 1e-12) -> bool:
+    """A cached value and a recalculated one agree: numbers to ``rel``, empty and "" alike, else equal."""
+    if isinstance(a, int | float) and isinstance(b, int | float):
+        return abs(a - b) <= rel * max(1.0, abs(a), abs(b))
+    return (a in (None, "")) and (b in (None, "")) or a == b
+
+
+def plant_wrong_cache(src: Path, dest: Path, *, formula_contains: bytes = b"") -> Path:
+    """Copy a workbook with the cached number of its first formula (on sheet 2) holding
+    ``formula_contains`` replaced by 999999: a real recalculation must fix it."""
+    import re
+    import zipfile
+
+    pattern = rb"(<f>[^<]*" + re.escape(formula_contains) + rb"[^<]*</f><v>)([0-9.]+)(</v>)"
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "xl/worksheets/sheet2.xml":
+                data, n = re.subn(pattern, rb"\g<1>999999\g<3>", data, count=1)
+                assert n == 1, "no formula with a cached number to plant into"
+            zout.writestr(item, data)
+    return dest

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import re
 import shutil
 import subprocess
-import zipfile
 
 import pandas as pd
 import pytest
-from conftest import fill_kertas_kerja, formula_values, templates_for
+from conftest import fill_kertas_kerja, formula_values, plant_wrong_cache, same_value, templates_for
 
 from kinerja_batch.ingest import read_workbook
 from kinerja_batch.periode import parse_periode
@@ -17,24 +15,6 @@ from kinerja_batch.templates import write_templates
 from kinerja_batch.validate import identify, parse_kertas_kerja
 
 pytestmark = pytest.mark.slow
-
-
-def _close(a, b) -> bool:
-    if isinstance(a, int | float) and isinstance(b, int | float):
-        return abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b))
-    return (a in (None, "")) and (b in (None, "")) or a == b
-
-
-def _plant_wrong_cache(src, dest):
-    """Copy a workbook with one formula's cached number replaced by 999999 (a recalculation must fix it)."""
-    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as zout:
-        for item in zin.infolist():
-            data = zin.read(item.filename)
-            if item.filename == "xl/worksheets/sheet2.xml":
-                data, n = re.subn(rb"(<f>[^<]*</f><v>)([0-9.]+)(</v>)", rb"\g<1>999999\g<3>", data, count=1)
-                assert n == 1
-            zout.writestr(item, data)
-    return dest
 
 
 def test_kertas_kerja_recalculated_by_libreoffice_equals_cached(workspace, tmp_path, soffice):
@@ -46,7 +26,7 @@ def test_kertas_kerja_recalculated_by_libreoffice_equals_cached(workspace, tmp_p
          for i, k in enumerate(ind["kode_indikator"]) for tw in (1, 2)]
     )
     infos = write_templates(w.ws, w.master, w.settings, parse_periode("2025-TW3"), history=history)
-    planted = _plant_wrong_cache(infos[0].path, tmp_path / "planted.xlsx")
+    planted = plant_wrong_cache(infos[0].path, tmp_path / "planted.xlsx")
     out = soffice([i.path for i in infos] + [planted], "xlsx", tmp_path / "lo")
     compared = 0
     for info, lo in zip(infos, out, strict=False):
@@ -54,7 +34,7 @@ def test_kertas_kerja_recalculated_by_libreoffice_equals_cached(workspace, tmp_p
         theirs = formula_values(lo, "Kertas Kerja")
         assert set(ours) <= set(theirs)
         for cell, value in ours.items():
-            assert _close(value, theirs[cell]), (info.path.name, cell, value, theirs[cell])
+            assert same_value(value, theirs[cell], rel=1e-9), (info.path.name, cell, value, theirs[cell])
             compared += isinstance(value, float | int)
     assert compared > 50  # numbers were really compared, not only blanks
     # the check has teeth: LibreOffice really recalculated the planted wrong value

@@ -13,7 +13,17 @@ from typing import Any
 
 import openpyxl
 import pytest
-from conftest import WS, drop, fill_kertas_kerja, formula_values, read_sheet, run_batch, templates_for
+from conftest import (
+    WS,
+    drop,
+    fill_kertas_kerja,
+    formula_values,
+    plant_wrong_cache,
+    read_sheet,
+    run_batch,
+    same_value,
+    templates_for,
+)
 
 from kinerja_batch import rekap
 from kinerja_batch.config import init_workspace
@@ -358,28 +368,10 @@ def test_fast_serialiser_writes_what_xlsxwriter_writes(tmp_path):
 # LibreOffice: recalculation agrees with every cached value; the printed pages
 
 
-def _close(a: Any, b: Any) -> bool:
-    if isinstance(a, int | float) and isinstance(b, int | float):
-        return abs(a - b) <= 1e-12 * max(1.0, abs(a), abs(b))
-    return (a in (None, "")) and (b in (None, "")) or a == b
-
-
-def _plant_wrong_cache(src: Path, dest: Path) -> Path:
-    """Copy a workbook with one formula's cached number replaced (a recalculation must fix it)."""
-    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as zout:
-        for item in zin.infolist():
-            data = zin.read(item.filename)
-            if item.filename == "xl/worksheets/sheet2.xml":
-                data, n = re.subn(rb"(<f>[^<]*SUM[^<]*</f><v>)([0-9.]+)(</v>)", rb"\g<1>999999\g<3>", data, count=1)
-                assert n == 1
-            zout.writestr(item, data)
-    return dest
-
-
 @pytest.mark.slow
 def test_libreoffice_recalculation_equals_every_cached_value(scenario, soffice, tmp_path):
     ours = [scenario["tw2"], scenario["tw1"], scenario["tr"]]
-    planted = _plant_wrong_cache(scenario["tw2"], tmp_path / "planted.xlsx")
+    planted = plant_wrong_cache(scenario["tw2"], tmp_path / "planted.xlsx", formula_contains=b"SUM")
     out = soffice([*ours, planted], "xlsx", tmp_path / "lo")
     numbers = texts = 0
     for mine, theirs in zip(ours, out, strict=False):
@@ -388,7 +380,7 @@ def test_libreoffice_recalculation_equals_every_cached_value(scenario, soffice, 
             recalculated = formula_values(theirs, sheet)
             assert cached.keys() <= recalculated.keys()
             for cell, value in cached.items():
-                assert _close(value, recalculated[cell]), (mine.name, sheet, cell, value, recalculated[cell])
+                assert same_value(value, recalculated[cell]), (mine.name, sheet, cell, value, recalculated[cell])
                 numbers += isinstance(value, int | float)
                 texts += isinstance(value, str) and value != ""
     assert numbers > 1000 and texts > 100  # numbers and predikat texts really compared
