@@ -33,6 +33,7 @@ from kinerja_batch.periode import Periode, format_tanggal
 from kinerja_batch.templates import WARNA_HEADER, WARNA_INPUT, WARNA_KOSONG, WARNA_TERKUNCI, write_metadata
 from kinerja_batch.temuan import KOLOM_ANGGARAN, KOLOM_REALISASI, close_orphan_notices, finding_data
 from kinerja_batch.validate import kode_text
+from kinerja_batch.xlsxcheck import checked
 
 if TYPE_CHECKING:
     from kinerja_batch.ingest import RawWorkbook
@@ -198,6 +199,9 @@ def instructions() -> list[str]:
     ]
 
 
+WHAT = "Lembar konfirmasi"
+
+
 class _Writer:
     """Lays out one confirmation workbook."""
 
@@ -307,15 +311,15 @@ class _Writer:
             name = name or "-"
             kolom = str(finding_data(item).get("kolom", "")) if target else ""
         ws.set_row(r, layout.wrapped_height([(item["pesan"], _WIDTH[H_PESAN]), (name, _WIDTH[H_INDIKATOR])]))
-        ws.write_number(r, COL[H_ID], int(item["id"]), f["locked_id"])
-        ws.write_string(r, COL[H_KODE], kode, f["locked"])
-        ws.write_string(r, COL[H_INDIKATOR], name, f["locked"])
+        checked(ws.write_number(r, COL[H_ID], int(item["id"]), f["locked_id"]), WHAT, ws, r, COL[H_ID])
+        checked(ws.write_string(r, COL[H_KODE], kode, f["locked"]), WHAT, ws, r, COL[H_KODE])
+        checked(ws.write_string(r, COL[H_INDIKATOR], name, f["locked"]), WHAT, ws, r, COL[H_INDIKATOR])
         # a missing row has no value (its finding's value names the indicator)
         shown = "" if item["kode"] == "BARIS_HILANG" else str(item["nilai"] or "")
-        ws.write_string(r, COL[H_NILAI], shown, f["locked"])
-        ws.write_string(r, COL[H_JENIS_NILAI], _jenis_nilai(kolom, self.data.periode), f["locked"])
-        ws.write_string(r, COL[H_KODE_TEMUAN], item["kode"], f["locked"])
-        ws.write_string(r, COL[H_PESAN], item["pesan"], f["locked"])
+        checked(ws.write_string(r, COL[H_NILAI], shown, f["locked"]), WHAT, ws, r, COL[H_NILAI])
+        checked(ws.write_string(r, COL[H_JENIS_NILAI], _jenis_nilai(kolom, self.data.periode), f["locked"]), WHAT, ws, r, COL[H_JENIS_NILAI])
+        checked(ws.write_string(r, COL[H_KODE_TEMUAN], item["kode"], f["locked"]), WHAT, ws, r, COL[H_KODE_TEMUAN])
+        checked(ws.write_string(r, COL[H_PESAN], item["pesan"], f["locked"]), WHAT, ws, r, COL[H_PESAN])
         ws.write_blank(r, COL[H_TANGGAPAN], None, f["input_choice"])
         ws.write_blank(r, COL[H_KOREKSI], None, f["input_num"])
         ws.write_blank(r, COL[H_PENJELASAN], None, f["input_text"])

@@ -33,7 +33,6 @@ from xlsxwriter.worksheet import Worksheet
 
 from kinerja_batch import __version__, layout
 from kinerja_batch.config import PREDIKAT_LOWEST, PREDIKAT_NAMES, PREDIKAT_NONE
-from kinerja_batch.errors import KinerjaError
 from kinerja_batch.outputs import (
     STATUS_BELUM,
     STATUS_DITERIMA,
@@ -44,6 +43,7 @@ from kinerja_batch.outputs import (
 )
 from kinerja_batch.periode import ROMAN, format_tanggal
 from kinerja_batch.templates import BAND_COLOURS, write_metadata
+from kinerja_batch.xlsxcheck import WriteError, fail  # noqa: F401 - WriteError is part of this module's API
 
 SHEET_RINGKASAN = "Ringkasan"
 SHEET_PENGUKURAN = "Pengukuran Kinerja"
@@ -106,10 +106,6 @@ PREDIKAT_COLOURS = dict(zip((*PREDIKAT_NAMES, PREDIKAT_LOWEST), BAND_COLOURS, st
 
 _TITLE_ROWS = 3  # title block above the header row of the table sheets
 _CHUNK = 5000  # indicator rows turned into Python objects at a time
-
-
-class WriteError(KinerjaError):
-    """xlsxwriter refused or truncated a cell."""
 
 
 def write_rekap(path: Path, data: PeriodData) -> Path:
@@ -224,9 +220,7 @@ _LETTERS = [layout.col_letter(c) for c in range(702)]  # A .. ZZ
 
 
 def _fail(ws: Any, r: int, c: int, result: int) -> None:
-    reasons = {-1: "di luar batas lembar", -2: "teks lebih dari 32.767 karakter", -3: "nama/rumus tidak valid"}
-    raise WriteError(f"Rekap tidak dapat ditulis di {ws.name}!{layout.cell_ref(r, c)}: "
-                     f"{reasons.get(result, f'kode {result}')}.")
+    fail("Rekap", ws, r, c, result)
 
 
 def _cell_writers(ws: Any) -> tuple[Callable[..., None], Callable[..., None], Callable[..., None]]:

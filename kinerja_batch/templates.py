@@ -26,6 +26,7 @@ from kinerja_batch import __version__, layout
 from kinerja_batch.config import Settings, Workspace
 from kinerja_batch.errors import KinerjaError
 from kinerja_batch.periode import Periode, format_tanggal
+from kinerja_batch.xlsxcheck import checked
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -323,9 +324,9 @@ class _Writer:
                 (str(row.kode_indikator), 26), (str(row.indikator_kinerja), 90),
                 (str(row.definisi_operasional), 30), (str(row.sumber_data), 30)]))
             ws.write_string(r, 1, row.kode_indikator, f["table_cell"])
-            ws.write_string(r, 2, row.indikator_kinerja, f["table_cell"])
-            ws.write_string(r, 3, row.definisi_operasional or "-", f["table_cell"])
-            ws.write_string(r, 4, row.sumber_data or "-", f["table_cell"])
+            checked(ws.write_string(r, 2, row.indikator_kinerja, f["table_cell"]), "Kertas kerja", ws, r, 2)
+            checked(ws.write_string(r, 3, row.definisi_operasional or "-", f["table_cell"]), "Kertas kerja", ws, r, 3)
+            checked(ws.write_string(r, 4, row.sumber_data or "-", f["table_cell"]), "Kertas kerja", ws, r, 4)
             r += 1
         ws.protect(self.settings.kata_sandi, {"select_locked_cells": True, "select_unlocked_cells": True})
         ws.set_landscape()
@@ -406,10 +407,10 @@ class _Writer:
             (uraian, width[layout.H_URAIAN]), (indikator, width[layout.H_INDIKATOR]), (kode, width[layout.H_KODE]),
         ]))
         ws.write_number(r, col[layout.H_NO], no, locked_center)
-        ws.write_string(r, col[layout.H_KODE], kode, locked_text)
+        checked(ws.write_string(r, col[layout.H_KODE], kode, locked_text), "Kertas kerja", ws, r, col[layout.H_KODE])
         ws.write_string(r, col[layout.H_LEVEL], str(row.level), locked_text)
-        ws.write_string(r, col[layout.H_URAIAN], uraian, text_fmt)
-        ws.write_string(r, col[layout.H_INDIKATOR], indikator, text_fmt)
+        checked(ws.write_string(r, col[layout.H_URAIAN], uraian, text_fmt), "Kertas kerja", ws, r, col[layout.H_URAIAN])
+        checked(ws.write_string(r, col[layout.H_INDIKATOR], indikator, text_fmt), "Kertas kerja", ws, r, col[layout.H_INDIKATOR])
         ws.write_string(r, col[layout.H_SATUAN], str(row.satuan), locked_center)
         ws.write_string(r, col[layout.H_POLARITAS], polaritas, locked_center)
         ws.write_string(r, col[layout.H_AGREGASI], agregasi, locked_center)
