@@ -43,7 +43,7 @@ from kinerja_batch.outputs import (
 )
 from kinerja_batch.periode import ROMAN, format_tanggal
 from kinerja_batch.templates import BAND_COLOURS, write_metadata
-from kinerja_batch.xlsxcheck import WriteError, fail  # noqa: F401 - WriteError is part of this module's API
+from kinerja_batch.xlsxcheck import fail
 
 SHEET_RINGKASAN = "Ringkasan"
 SHEET_PENGUKURAN = "Pengukuran Kinerja"
