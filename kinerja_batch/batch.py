@@ -433,6 +433,12 @@ class _Processor:
     def _received(self, entry: InboxEntry) -> dt.datetime:
         return dt.datetime.fromtimestamp(min(entry.mtime, time.time())).replace(microsecond=0)
 
+    def _record_file(self, entry: InboxEntry, sha: str, dest: Path, hasil: str, **outcome: Any) -> int:
+        """The file's row in the ledger: what it is, when it came, what became of it and where it goes."""
+        return self.ledger.record_file(
+            self.run_id, sha256=sha, nama_asli=entry.path.name, ukuran=entry.size, mtime=entry.mtime,
+            diterima=self._received(entry).isoformat(sep=" "), hasil=hasil, lokasi=self._rel(dest), **outcome)
+
     # -------------------------------------------------------------- one file
     def process_all(self, entries: list[InboxEntry], progress: Callable[[str], None] | None = None) -> None:
         """Every ready file to its single final place, in arrival order.
@@ -529,10 +535,8 @@ class _Processor:
         dest = self._destination(self.ws.arsip / "duplikat", name)
         with self.ledger.transaction():
             crash_point("sebelum_commit")
-            file_id = self.ledger.record_file(
-                self.run_id, sha256=sha, nama_asli=name, ukuran=entry.size, mtime=entry.mtime,
-                diterima=self._received(entry).isoformat(sep=" "), hasil="duplikat", lokasi=self._rel(dest),
-                kode="DUPLIKAT", alasan=finding.message, kode_bidang=first["kode_bidang"], periode=first["periode"])
+            file_id = self._record_file(entry, sha, dest, "duplikat", kode="DUPLIKAT", alasan=finding.message,
+                                        kode_bidang=first["kode_bidang"], periode=first["periode"])
             self.ledger.record_findings(self.run_id, [finding], file_id=file_id)
         crash_point("setelah_commit")
         self._move(entry.path, dest)
@@ -544,11 +548,8 @@ class _Processor:
         dest = self._destination(self.ws.ditolak, name)
         with self.ledger.transaction():
             crash_point("sebelum_commit")
-            file_id = self.ledger.record_file(
-                self.run_id, sha256=sha, nama_asli=name, ukuran=entry.size, mtime=entry.mtime,
-                diterima=self._received(entry).isoformat(sep=" "), hasil="ditolak", lokasi=self._rel(dest),
-                kode=finding.code, alasan=finding.message, kode_bidang=finding.bidang or None,
-                periode=finding.periode or None)
+            file_id = self._record_file(entry, sha, dest, "ditolak", kode=finding.code, alasan=finding.message,
+                                        kode_bidang=finding.bidang or None, periode=finding.periode or None)
             self.ledger.record_findings(self.run_id, [finding], file_id=file_id)
         crash_point("setelah_commit")
         self._move(entry.path, dest, _reason_text(finding.message, name))
@@ -568,10 +569,8 @@ class _Processor:
         n_warn = sum(1 for f in parsed.findings if f.level == F.PERINGATAN)
         with self.ledger.transaction():
             crash_point("sebelum_commit")
-            file_id = self.ledger.record_file(
-                self.run_id, sha256=sha, nama_asli=name, ukuran=entry.size, mtime=entry.mtime,
-                diterima=received.isoformat(sep=" "), hasil="diterima", lokasi=self._rel(dest),
-                jenis=layout.KIND_KERTAS_KERJA, kode_bidang=ident.kode_bidang, periode=str(p))
+            file_id = self._record_file(entry, sha, dest, "diterima", jenis=layout.KIND_KERTAS_KERJA,
+                                        kode_bidang=ident.kode_bidang, periode=str(p))
             sub_id = self.ledger.record_submission(
                 file_id, kode_bidang=ident.kode_bidang, periode=str(p), tahun=p.tahun, tw=p.tw,
                 diterima=received.isoformat(sep=" "), terlambat=late, rows=parsed.rows,
@@ -591,13 +590,10 @@ class _Processor:
         name = entry.path.name
         p: Periode = identity.periode
         dest = self._destination(self.ws.arsip / str(p), name)
-        received = self._received(entry)
         with self.ledger.transaction():
             crash_point("sebelum_commit")
-            file_id = self.ledger.record_file(
-                self.run_id, sha256=sha, nama_asli=name, ukuran=entry.size, mtime=entry.mtime,
-                diterima=received.isoformat(sep=" "), hasil="konfirmasi", lokasi=self._rel(dest),
-                jenis=layout.KIND_KONFIRMASI, kode_bidang=identity.kode_bidang, periode=str(p))
+            file_id = self._record_file(entry, sha, dest, "konfirmasi", jenis=layout.KIND_KONFIRMASI,
+                                        kode_bidang=identity.kode_bidang, periode=str(p))
             summary = apply_answers(self.ledger, self.master, self.settings, raw, identity, file=name,
                                     file_id=file_id, run_id=self.run_id)
         crash_point("setelah_commit")
