@@ -26,6 +26,7 @@ from test_crash import (
     ledger_state,
     new_workspace,
     rekap_values,
+    wait_until_holds_lock,
 )
 
 from kinerja_batch.config import Workspace
@@ -94,23 +95,10 @@ def test_second_run_refuses_at_once(prepared: dict[str, Any], tmp_path: Path) ->
     _same_as_one_run(ws, prepared)
 
 
-def _wait_until_holds_lock(ws: Workspace, proc: subprocess.Popen) -> None:
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        assert proc.poll() is None, proc.communicate()
-        try:
-            if ws.lock_path.read_text(encoding="utf-8").startswith(f"PID {proc.pid} "):
-                return
-        except FileNotFoundError:
-            pass
-        time.sleep(0.005)
-    raise AssertionError("run did not take the lock")
-
-
 def test_second_run_waits_with_tunggu_and_finds_nothing_new(prepared: dict[str, Any], tmp_path: Path) -> None:
     ws = copy_workspace(prepared["ws"].root, tmp_path / "ws")
     first = _start(ws)
-    _wait_until_holds_lock(ws, first)
+    wait_until_holds_lock(ws, first, required=True, seconds=120)
     second = _start(ws, "--tunggu", "--json")
     out1, err1 = first.communicate(timeout=300)
     out2, err2 = second.communicate(timeout=300)

@@ -269,16 +269,22 @@ def many(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     return {"ws": w.ws, "inputs": inputs, "reference": ref, "periode": w.settings.periode_aktif}
 
 
-def _wait_until_locked(ws: Workspace, proc: subprocess.Popen) -> None:
-    """Until this run holds the workspace lock (it writes its PID there), or has ended."""
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and proc.poll() is None:
+def wait_until_holds_lock(ws: Workspace, proc: subprocess.Popen, *, required: bool = False,
+                          seconds: float = 60) -> None:
+    """Until this run holds the workspace lock (it writes its PID there). A run that ends first is
+    fine unless ``required``; then ending first, or not locking in time, fails the test."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            assert not required, proc.communicate()
+            return
         try:
             if ws.lock_path.read_text(encoding="utf-8").startswith(f"PID {proc.pid} "):
                 return
         except FileNotFoundError:
             pass
-        time.sleep(0.01)
+        time.sleep(0.005)
+    assert not required, "run did not take the lock"
 
 
 def test_kill_9_at_random_moments(many: dict[str, Any], tmp_path: Path) -> None:
@@ -293,7 +299,7 @@ def test_kill_9_at_random_moments(many: dict[str, Any], tmp_path: Path) -> None:
         proc = subprocess.Popen(cli_command(ws), env=cli_env(), stdout=subprocess.DEVNULL,
                                 stderr=subprocess.DEVNULL, start_new_session=True)
         try:
-            _wait_until_locked(ws, proc)
+            wait_until_holds_lock(ws, proc)
             time.sleep(pause)
             if proc.poll() is None:
                 os.killpg(proc.pid, signal.SIGKILL)  # the run and its reader child, like a power cut
