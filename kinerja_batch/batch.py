@@ -26,32 +26,14 @@ from kinerja_batch import __version__, layout
 from kinerja_batch import findings as F
 from kinerja_batch.config import Settings, Workspace
 from kinerja_batch.errors import RunLockedError
+from kinerja_batch.faults import crash_point
 from kinerja_batch.periode import Periode
-
-CRASH_ENV = "KINERJA_CRASH_AT"  # read only by the crash-test harness (tests/test_crash.py)
 
 # Workbooks read at once in child processes. Two keep both cores of the reference machine busy while
 # this process stores and moves files; more only queue behind each other there (benchmarks/bench_run.py).
 PARSE_WORKERS = max(1, min(4, os.cpu_count() or 1))
 
 IGNORED_NAMES = {"thumbs.db", "desktop.ini", ".ds_store"}
-
-
-def crash_point(step: str) -> None:
-    """Die here, like a power cut, when the test harness asks for this step."""
-    if os.environ.get(CRASH_ENV) == step:
-        os._exit(137)
-
-
-CRASH_STEPS = (
-    "setelah_kunci",
-    "sebelum_commit",
-    "setelah_commit",
-    "setelah_pindah",
-    "sebelum_rekap",
-    "saat_rekap",
-    "setelah_rekap",
-)
 
 
 # ------------------------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """Crash harness: the run dies at every numbered step, or is killed at random, and nothing is lost or doubled.
 
 Each run is a real ``python -m kinerja_batch -w WS run`` subprocess. ``KINERJA_CRASH_AT=<step>``
-makes it ``os._exit(137)`` at that step (``batch.CRASH_STEPS``); the random test sends SIGKILL to
+makes it ``os._exit(137)`` at that step (``faults.CRASH_STEPS``); the random test sends SIGKILL to
 the process group. After the crash, a normal run; then, compared with the same inbox run once
 without a crash: every file that entered ``inbox/`` is in exactly one place, the ledger matches
 the folders, the current values are the same (none doubled, none lost), and the rekap is either
@@ -26,7 +26,7 @@ from typing import Any
 import pytest
 from conftest import OLD, WS, age, fill_kertas_kerja, read_sheet, templates_for
 
-from kinerja_batch import batch
+from kinerja_batch import batch, faults
 from kinerja_batch.config import Workspace, init_workspace
 from kinerja_batch.master import load_master
 
@@ -50,9 +50,9 @@ def cli_command(ws: Workspace, *args: str) -> list[str]:
 
 
 def cli_env(crash_at: str | None = None) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k != batch.CRASH_ENV}
+    env = {k: v for k, v in os.environ.items() if k != faults.CRASH_ENV}
     if crash_at:
-        env[batch.CRASH_ENV] = crash_at
+        env[faults.CRASH_ENV] = crash_at
     return env
 
 
@@ -217,7 +217,7 @@ def test_reference_run_is_what_we_expect(prepared: dict[str, Any]) -> None:
     check_values_not_doubled(ref)
 
 
-@pytest.mark.parametrize("step", batch.CRASH_STEPS)
+@pytest.mark.parametrize("step", faults.CRASH_STEPS)
 def test_crash_at_every_step_then_run_again(prepared: dict[str, Any], step: str, tmp_path: Path) -> None:
     ws = copy_workspace(prepared["ws"].root, tmp_path / "ws")
     rekap = ws.rekap_path(prepared["periode"])

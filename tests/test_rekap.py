@@ -31,6 +31,8 @@ from kinerja_batch.ledger import Ledger
 from kinerja_batch.master import load_master
 from kinerja_batch.outputs import period_data
 from kinerja_batch.periode import parse_periode
+from kinerja_batch.rekap import base as rekap_base
+from kinerja_batch.rekap import cells as rekap_cells
 
 SHEETS = ["Ringkasan", "Pengukuran Kinerja", "Evaluasi Renja", "Perlu Konfirmasi", "Status Pengumpulan",
           "Galat Validasi", "Info Proses", "_kinerja_meta"]
@@ -320,7 +322,7 @@ def test_first_quarter_rekap_and_empty_period(scenario, tmp_path):
 
 
 def test_chunked_rows_match(scenario, tmp_path, monkeypatch):
-    monkeypatch.setattr(rekap, "_CHUNK", 7)  # many slices, boundaries inside bidang
+    monkeypatch.setattr(rekap_base, "_CHUNK", 7)  # many slices, boundaries inside bidang
     path = rekap.write_rekap(tmp_path / "rekap.xlsx", scenario["data"])
     assert read_sheet(path, "Pengukuran Kinerja") == read_sheet(scenario["tw2"], "Pengukuran Kinerja")
     assert read_sheet(path, "Evaluasi Renja") == read_sheet(scenario["tw2"], "Evaluasi Renja")
@@ -361,7 +363,7 @@ def test_fast_serialiser_writes_what_xlsxwriter_writes(tmp_path):
         with zipfile.ZipFile(path) as z:
             return z.read("xl/worksheets/sheet1.xml")
 
-    assert build(tmp_path / "a.xlsx", rekap._RekapSheet) == build(tmp_path / "b.xlsx", None)
+    assert build(tmp_path / "a.xlsx", rekap_cells._RekapSheet) == build(tmp_path / "b.xlsx", None)
 
 
 # ------------------------------------------------------------------------------------------------

@@ -1,0 +1,269 @@
+"""What every rekap sheet shares: the period's rows in print order, formats, checked cell writes,
+title blocks, print setup, the signature block and the small-table writer (writers layer)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import xlsxwriter
+
+from kinerja_batch import layout
+from kinerja_batch.outputs import PeriodData
+from kinerja_batch.periode import format_tanggal
+from kinerja_batch.rekap.cells import (
+    _Block,
+    _Columns,
+    _esc,
+    _fail,
+    _header_height,
+    _is_missing,
+    _jabatan,
+    _nip,
+    _outline_levels,
+    _RekapSheet,
+    _text,
+)
+from kinerja_batch.rekap.constants import (
+    _CHUNK,
+    _TITLE_ROWS,
+    FMT_INT,
+    FMT_K,
+    FMT_PCT,
+    FMT_RP,
+    PENGUKURAN_HEADERS,
+    PREDIKAT_COLOURS,
+    SHEETS,
+    STATUS_GALAT,
+    STATUS_KOSONG,
+    STATUS_PERLU_KONFIRMASI,
+    STATUS_TERISI,
+    WARNA_BAND,
+    WARNA_GRUP,
+    WARNA_HEADER,
+)
+from kinerja_batch.rekap.formulas import _parse_time
+
+
+class RekapBase:
+    def __init__(self, wb: xlsxwriter.Workbook, data: PeriodData) -> None:
+        self.wb = wb
+        self.d = data
+        self.s = data.settings
+        self.p = data.periode
+        self.n = data.periode.tw
+        self.bands = self.s.predikat_bands()
+        self.run_time = _parse_time(data.run_time)
+        self.f = self._formats()
+        self.sheets = {name: wb.add_worksheet(name, worksheet_class=_RekapSheet) for name in SHEETS}
+        self._prepare()
+
+    # ------------------------------------------------------------------ formats
+    def _formats(self) -> dict[str, Any]:
+        add = self.wb.add_format
+        base = {"font_name": "Arial", "font_size": 9, "valign": "top", "border": 1, "border_color": "#BFBFBF"}
+        f: dict[str, Any] = {
+            "title": add({"font_name": "Arial", "bold": True, "font_size": 13, "font_color": WARNA_HEADER}),
+            "subtitle": add({"font_name": "Arial", "bold": True, "font_size": 10}),
+            "plain": add({"font_name": "Arial", "font_size": 9}),
+            "note": add({"font_name": "Arial", "font_size": 8, "italic": True, "font_color": "#595959"}),
+            "h2": add({"font_name": "Arial", "bold": True, "font_size": 11, "font_color": WARNA_HEADER,
+                       "bottom": 2, "bottom_color": WARNA_HEADER}),
+            "head": add({**base, "bold": True, "bg_color": WARNA_HEADER, "font_color": "#FFFFFF", "text_wrap": True,
+                         "align": "center", "valign": "vcenter", "border_color": "#FFFFFF"}),
+            "band": add({**base, "bold": True, "bg_color": WARNA_BAND, "text_wrap": True, "align": "center",
+                         "valign": "vcenter"}),
+            "label": add({**base, "text_wrap": True}),
+            "label_bold": add({**base, "text_wrap": True, "bold": True, "bg_color": WARNA_BAND}),
+            "value_int": add({**base, "num_format": FMT_INT, "bold": True}),
+            "value_pct": add({**base, "num_format": FMT_PCT, "bold": True}),
+            "value_text": add({**base, "bold": True, "align": "center"}),
+            "foot_label": add({**base, "bold": True, "bg_color": WARNA_BAND, "align": "right", "text_wrap": True}),
+            "foot_rp": add({**base, "bold": True, "bg_color": WARNA_BAND, "num_format": FMT_RP}),
+            "foot_pct": add({**base, "bold": True, "bg_color": WARNA_BAND, "num_format": FMT_PCT}),
+            "foot_text": add({**base, "bold": True, "bg_color": WARNA_BAND, "align": "center"}),
+            "foot_blank": add({**base, "bg_color": WARNA_BAND}),
+            "line": add({"font_name": "Arial", "font_size": 9, "text_wrap": True, "valign": "top"}),
+            "sign": add({"font_name": "Arial", "font_size": 10, "align": "center", "text_wrap": True,
+                         "valign": "top"}),
+            "sign_name": add({"font_name": "Arial", "font_size": 10, "align": "center", "bold": True,
+                              "underline": True}),
+        }
+        # cell formats of the indicator rows: plain rows and group rows (Tujuan/Sasaran/Program)
+        kinds: dict[str, dict[str, Any]] = {
+            "text": {"text_wrap": True},
+            "center": {"text_wrap": True, "align": "center"},
+            "k": {"num_format": FMT_K},
+            "ki": {"num_format": FMT_INT},
+            "rp": {"num_format": FMT_RP},
+            "pct": {"num_format": FMT_PCT},
+            "int": {"num_format": FMT_INT, "align": "center"},
+            "spark": {},
+        }
+        for group in (False, True):
+            extra: dict[str, Any] = {"bold": True, "bg_color": WARNA_GRUP} if group else {}
+            for kind, spec in kinds.items():
+                f[f"{kind}{'_g' if group else ''}"] = add({**base, **spec, **extra})
+            for indent in range(4):
+                f[f"ind{indent}{'_g' if group else ''}"] = add({**base, "text_wrap": True, "indent": indent, **extra})
+        # conditional formats
+        f["cf_bidang"] = add({"top": 2, "top_color": WARNA_HEADER})
+        for name, colour in PREDIKAT_COLOURS.items():
+            f[f"cf_{name}"] = add({"bg_color": colour})
+        f["cf_konfirmasi"] = add({"bg_color": "#FCE4D6", "font_color": "#833C0B"})
+        f["cf_galat"] = add({"bg_color": "#F8696B", "font_color": "#FFFFFF"})
+        f["cf_kosong"] = add({"font_color": "#808080"})
+        return f
+
+    # ------------------------------------------------------------------ layout shared by the sheets
+    def _prepare(self) -> None:
+        """Order the indicators (bidang in master order, then master order) and find each bidang's rows."""
+        m = self.d.measures
+        bidang_codes = self.d.master.bidang_codes()
+        self.bidang_names = dict(zip(self.d.master.bidang["kode_bidang"], self.d.master.bidang["nama_bidang"],
+                                     strict=True))
+        rank = {k: i for i, k in enumerate(bidang_codes)}
+        kb = m["kode_bidang"].astype(str).tolist() if len(m) else []
+        ranks = np.array([rank.get(k, len(rank)) for k in kb], dtype=np.int64)
+        order = np.argsort(ranks, kind="stable")
+        self.m = m.iloc[order].reset_index(drop=True)
+        self.count = len(self.m)
+        ranks = ranks[order]
+        self.cols = _Columns(self.m)
+        # header row and first data row of the indicator sheets (0-based)
+        self.pk_header = _TITLE_ROWS
+        self.pk_first = self.pk_header + 1
+        self.ev_header = _TITLE_ROWS + 1  # a band row sits above the Evaluasi Renja header
+        self.ev_first = self.ev_header + 1
+        starts = np.searchsorted(ranks, np.arange(len(bidang_codes)), side="left")
+        ends = np.searchsorted(ranks, np.arange(len(bidang_codes)), side="right")
+        # rows of each bidang as indices into self.m; add a sheet's first data row for its cell rows
+        self.blocks = [_Block(k, self.bidang_names.get(k, k), int(a), int(e) - 1)
+                       for k, a, e in zip(bidang_codes, starts, ends, strict=True)]
+        kodes = [kb[i] for i in order]
+        self.outline = _outline_levels(kodes, self.m["level"].astype(str).tolist() if self.count else [])
+        del kodes, kb
+        open_codes = {f["kode_indikator"] for f in self.d.findings if f.get("status") == "Terbuka"}
+        galat_codes = {f["kode_indikator"] for f in self.d.galat if f.get("kode_indikator")}
+        codes = self.m["kode_indikator"] if self.count else None
+        terisi = self.cols.get("terisi").astype(bool)
+        if codes is not None:
+            is_open = codes.isin(open_codes).to_numpy()
+            is_galat = codes.isin(galat_codes).to_numpy()
+        else:
+            is_open = is_galat = np.zeros(0, dtype=bool)
+        self.ind_status = np.select(
+            [is_open, is_galat & ~terisi, terisi], [STATUS_PERLU_KONFIRMASI, STATUS_GALAT, STATUS_TERISI],
+            default=STATUS_KOSONG).tolist()
+
+    def chunks(self, keys: Sequence[str]) -> Any:
+        """``(first index, {key: list of values})`` over the ordered measures, a slice at a time, so
+        that only one slice of Python objects is alive (a 150,000-row rekap stays small in memory)."""
+        for start in range(0, self.count, _CHUNK):
+            part = self.m.iloc[start:start + _CHUNK]
+            yield start, {k: part[k].tolist() for k in keys}
+
+    # ------------------------------------------------------------------ cells
+    def put(self, ws: Any, r: int, c: int, value: Any, fmt: Any = None) -> None:
+        """Write one value: text always as text, numbers as numbers, nothing as a formatted blank."""
+        if _is_missing(value):
+            result = ws.write_blank(r, c, None, fmt)
+        elif isinstance(value, bool):
+            result = ws.write_string(r, c, "Ya" if value else "Tidak", fmt)
+        elif isinstance(value, int | float | np.integer | np.floating):
+            result = ws.write_number(r, c, float(value), fmt)
+        else:
+            result = ws.write_string(r, c, str(value), fmt)
+        if result:
+            _fail(ws, r, c, result)
+
+    def formula(self, ws: Any, r: int, c: int, formula: str, fmt: Any, cached: Any) -> None:
+        result = ws.write_formula(r, c, formula, fmt, cached)
+        if result:
+            _fail(ws, r, c, result)
+
+    def merge(self, ws: Any, r0: int, c0: int, r1: int, c1: int, text: str, fmt: Any) -> None:
+        if r0 == r1 and c0 == c1:
+            self.put(ws, r0, c0, text, fmt)
+            return
+        result = ws.merge_range(r0, c0, r1, c1, "", fmt)
+        if result:
+            _fail(ws, r0, c0, result)
+        self.put(ws, r0, c0, text, fmt)
+
+    def title_block(self, ws: Any, title: str, last_col: int, note: str = "") -> None:
+        """Three short title rows; none of them repeats a header text."""
+        self.put(ws, 0, 0, title, self.f["title"])
+        self.put(ws, 1, 0, f"{self.s.kantor.nama} · {self.p.label} ({self.p})", self.f["subtitle"])
+        if note:
+            self.put(ws, 2, 0, note, self.f["note"])
+
+    def print_setup(self, ws: Any, *, landscape: bool, repeat: tuple[int, int] | None, last_row: int,
+                    last_col: int) -> None:
+        if landscape:
+            ws.set_landscape()
+        ws.set_paper(9)  # A4
+        ws.fit_to_pages(1, 0)
+        ws.set_margins(left=0.3, right=0.3, top=0.55, bottom=0.55)
+        if repeat:
+            ws.repeat_rows(*repeat)
+        ws.print_area(0, 0, max(last_row, 0), last_col)
+        ws.set_header("&L&8" + _esc(self.s.kantor.nama) + "&R&8" + _esc(f"{ws.name} · {self.p.label}"))
+        ws.set_footer("&L&8" + _esc(f"Rekap {self.p} · dibuat {self.d.run_time}") + "&R&8Halaman &P dari &N")
+
+    # ------------------------------------------------------------------ Pengukuran Kinerja
+    def _pk_columns(self) -> dict[str, int]:
+        return {h: i for i, h in enumerate(PENGUKURAN_HEADERS)}
+
+    def _row_formats(self) -> tuple[dict[str, Any], dict[str, Any], list[Any], list[Any]]:
+        """Cell formats of plain and group rows, and the indented text formats per outline level."""
+        f = self.f
+        fk = ("text", "center", "k", "ki", "rp", "pct", "int", "spark")
+        return ({k: f[k] for k in fk}, {k: f[k + "_g"] for k in fk}, [f[f"ind{i}"] for i in range(4)],
+                [f[f"ind{i}_g"] for i in range(4)])
+
+    def _predikat_colours(self, ws: Any, first: int, last: int, c: int) -> None:
+        for name in PREDIKAT_COLOURS:
+            ws.conditional_format(first, c, last, c, {"type": "cell", "criteria": "==", "value": f'"{name}"',
+                                                      "format": self.f[f"cf_{name}"]})
+
+    def _signature(self, ws: Any, r: int, c0: int, c1: int) -> int:
+        """Signature block of the Kepala Dinas over columns c0..c1; returns the last row used."""
+        f = self.f
+        k = self.s.kantor
+        place = k.kota or "..............."
+        when = format_tanggal(self.run_time.date()) if self.run_time else "...................."
+        ws.set_row(r + 1, 28)
+        self.merge(ws, r, c0, r, c1, f"{place}, {when}", f["sign"])
+        self.merge(ws, r + 1, c0, r + 1, c1, _jabatan(k.kepala_jabatan, k.nama), f["sign"])
+        self.merge(ws, r + 5, c0, r + 5, c1, k.kepala_nama or "(.......................................)",
+                   f["sign_name"])
+        self.merge(ws, r + 6, c0, r + 6, c1, f"NIP. {_nip(k.kepala_nip) if k.kepala_nip else '....................'}",
+                   f["sign"])
+        return r + 6
+
+    # ------------------------------------------------------------------ the small tables
+    def table(self, name: str, title: str, headers: list[str], rows: list[list[Any]], formats: list[str],
+              widths: list[float], *, landscape: bool = True, note: str = "") -> Any:
+        ws = self.sheets[name]
+        last_col = len(headers) - 1
+        for c, width in enumerate(widths):
+            ws.set_column(c, c, width)
+        self.title_block(ws, title, last_col, note)
+        hr = _TITLE_ROWS
+        ws.set_row(hr, _header_height(headers, widths))
+        for c, h in enumerate(headers):
+            self.put(ws, hr, c, h, self.f["head"])
+        wrap = [(c, widths[c] - 1) for c, fm in enumerate(formats) if fm == "text"]
+        for i, row in enumerate(rows):
+            r = hr + 1 + i
+            ws.set_row(r, layout.wrapped_height([(_text(row[c]), w) for c, w in wrap]))
+            for c, value in enumerate(row):
+                self.put(ws, r, c, value, self.f[formats[c]])
+        last = hr + len(rows)
+        ws.freeze_panes(hr + 1, 0)
+        ws.autofilter(hr, 0, last, last_col)
+        self.print_setup(ws, landscape=landscape, repeat=(hr, hr), last_row=last, last_col=last_col)
+        return ws
+
