@@ -18,7 +18,7 @@ import os
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +28,7 @@ from kinerja_batch.config import Settings, Workspace
 from kinerja_batch.errors import RunLockedError
 from kinerja_batch.faults import crash_point
 from kinerja_batch.periode import Periode
+from kinerja_batch.report import FileOutcome, RunReport
 
 # Workbooks read at once in child processes. Two keep both cores of the reference machine busy while
 # this process stores and moves files; more only queue behind each other there (benchmarks/bench_run.py).
@@ -170,59 +171,6 @@ def _fit(stem: str, tail: str, limit: int) -> str:
     while cut and len(os.fsencode(cut + "…" + tail)) > limit:
         cut = cut[:-1]
     return cut.rstrip() + "…" + tail
-
-
-# ------------------------------------------------------------------------------------------------
-# the report
-
-
-@dataclass
-class FileOutcome:
-    berkas: str
-    hasil: str  # diterima / ditolak / duplikat / ditinggal / konfirmasi
-    kode: str = ""
-    pesan: str = ""
-    kode_bidang: str = ""
-    periode: str = ""
-    lokasi: str = ""
-    terisi: int = 0
-    galat: int = 0
-    peringatan: int = 0
-
-
-@dataclass
-class RunReport:
-    run_id: int | None
-    dry_run: bool
-    started: str
-    files: list[FileOutcome] = field(default_factory=list)
-    ignored: list[str] = field(default_factory=list)
-    rekap: list[str] = field(default_factory=list)
-    konfirmasi: list[str] = field(default_factory=list)
-    drafts: list[str] = field(default_factory=list)
-    status: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # periode -> per-bidang rows
-    tidak_berubah: list[str] = field(default_factory=list)  # rekap left as they were: nothing new
-    waktu: dict[str, float] = field(default_factory=dict)  # seconds per phase: berkas, keluaran
-    temuan_terbuka: int = 0
-
-    def count(self, hasil: str) -> int:
-        return sum(1 for f in self.files if f.hasil == hasil)
-
-    @property
-    def n_galat(self) -> int:
-        return sum(f.galat for f in self.files)
-
-    @property
-    def needs_attention(self) -> bool:
-        return self.count("ditolak") > 0 or self.n_galat > 0
-
-    def as_dict(self) -> dict[str, Any]:
-        d = asdict(self)
-        d["jumlah"] = {h: self.count(h) for h in ("diterima", "konfirmasi", "ditolak", "duplikat", "ditinggal")}
-        d["jumlah"]["diabaikan"] = len(self.ignored)
-        d["jumlah"]["galat"] = self.n_galat
-        d["perlu_tindak_lanjut"] = self.needs_attention
-        return d
 
 
 # ------------------------------------------------------------------------------------------------

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kinerja_batch.config import Settings, Workspace, safe_filename
-from kinerja_batch.outputs import STATUS_BELUM, STATUS_DITOLAK, PeriodData
+from kinerja_batch.model import STATUS_BELUM, STATUS_DITOLAK, PeriodData
 from kinerja_batch.periode import Periode, format_tanggal
 
 if TYPE_CHECKING:

@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from kinerja_batch.ingest import RawWorkbook
     from kinerja_batch.ledger import Ledger
     from kinerja_batch.master import Master
-    from kinerja_batch.outputs import PeriodData
+    from kinerja_batch.model import PeriodData
     from kinerja_batch.validate import Identity
 
 H_ID = "ID Temuan"

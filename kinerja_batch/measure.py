@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from kinerja_batch.config import NEGATIVE_RULES, PREDIKAT_LOWEST, PREDIKAT_NAMES, PREDIKAT_NONE
+from kinerja_batch.config import NEGATIVE_RULES, PREDIKAT_LOWEST, PREDIKAT_NAMES, PREDIKAT_NONE, Settings
 from kinerja_batch.periode import Periode
+
+if TYPE_CHECKING:
+    from kinerja_batch.master import Master
 
 POSITIF = "Positif"
 NEGATIF = "Negatif"
@@ -249,3 +253,26 @@ def measure(
         "pembagi_nol": zero,
     }
     return pd.DataFrame(data, index=codes, columns=list(COLUMNS))
+
+
+TEXT_COLUMNS = ("pendorong", "penghambat", "bukti", "keterangan", "berkas", "lembar", "sel_realisasi",
+                "sel_anggaran", "realisasi_teks")
+
+
+def measured_frame(values: pd.DataFrame, master: Master, settings: Settings, periode: Periode) -> pd.DataFrame:
+    """One row per master indicator: the master columns, :func:`measure.measure` at ``periode`` and the texts,
+    source cells and ``submission_id`` (NaN when none) of the period's current values.
+
+    ``values`` has the shape of :meth:`Ledger.current_values` (earlier years are ignored here).
+    """
+    year = values[values["tahun"] == periode.tahun][["kode_indikator", "tw", "realisasi", "anggaran"]]
+    m = measure(master.indikator, year, periode, aturan_negatif=settings.aturan_negatif,
+                predikat=settings.predikat_bands())
+    ind = master.indikator.set_index("kode_indikator")
+    texts = values[(values["periode"] == str(periode))].set_index("kode_indikator")
+    joined = ind.drop(columns=["kode_bidang"]).join(m, how="left")
+    for col in TEXT_COLUMNS:
+        joined[col] = texts[col].reindex(joined.index).fillna("").astype(str) if len(texts) else ""
+    joined["submission_id"] = (texts["submission_id"].reindex(joined.index).astype("float64") if len(texts)
+                               else float("nan"))
+    return joined.reset_index()

@@ -18,7 +18,7 @@ from kinerja_batch.config import Settings, Workspace
 from kinerja_batch.errors import KinerjaError
 from kinerja_batch.ledger import Ledger
 from kinerja_batch.master import Master
-from kinerja_batch.outputs import (
+from kinerja_batch.model import (
     STATUS_BELUM,
     STATUS_DITERIMA,
     STATUS_DITOLAK,

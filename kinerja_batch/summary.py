@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import PurePath
 
-from kinerja_batch.batch import RunReport
+from kinerja_batch.report import RunReport
 
 _LABEL = {
     "diterima": "diterima",

@@ -6,7 +6,7 @@ when it fires and fills the template's fields. Adding a rule: a catalog entry (s
 and one decorated function below; nothing else changes (the confirmation workbook, the rekap and
 the statuses work from the ledger rows).
 
-Indicator rules look at the measured frame of the period (:func:`outputs.measured_frame`: the
+Indicator rules look at the measured frame of the period (:func:`measure.measured_frame`: the
 master, the measures and the current texts, one row per indicator) restricted to the indicators
 the bidang's current kertas kerja holds; per-file rules (``SALIN_TARGET``, ``SAMA_PERIODE_LALU``)
 look at one bidang's current kertas kerja as a whole.
@@ -42,9 +42,8 @@ import pandas as pd
 from kinerja_batch import findings as F
 from kinerja_batch._gc import gc_paused
 from kinerja_batch.config import Settings, Temuan
-from kinerja_batch.measure import KUMULATIF
+from kinerja_batch.measure import KUMULATIF, measured_frame
 from kinerja_batch.numbers import format_angka, format_angka_ringkas
-from kinerja_batch.outputs import measured_frame
 from kinerja_batch.periode import Periode
 
 if TYPE_CHECKING:

@@ -354,7 +354,7 @@ def test_indicator_lookups_made_once_for_all_workbooks(ws, monkeypatch):
     import zipfile
 
     from kinerja_batch import konfirmasi
-    from kinerja_batch.outputs import period_data
+    from kinerja_batch.model import period_data
 
     kertas_kerja(ws, "SEK", {"A1": {"Realisasi": 130, "Faktor Penghambat": OK}})
     kertas_kerja(ws, "IKP", {"B1": {"Realisasi": 1, "Faktor Penghambat": OK}}, name="kk_ikp.xlsx")

@@ -29,7 +29,7 @@ from kinerja_batch import rekap
 from kinerja_batch.config import init_workspace
 from kinerja_batch.ledger import Ledger
 from kinerja_batch.master import load_master
-from kinerja_batch.outputs import period_data
+from kinerja_batch.model import period_data
 from kinerja_batch.periode import parse_periode
 from kinerja_batch.rekap import base as rekap_base
 from kinerja_batch.rekap import cells as rekap_cells

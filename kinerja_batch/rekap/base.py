@@ -10,7 +10,7 @@ import numpy as np
 import xlsxwriter
 
 from kinerja_batch import layout
-from kinerja_batch.outputs import PeriodData
+from kinerja_batch.model import PeriodData
 from kinerja_batch.periode import format_tanggal
 from kinerja_batch.rekap.cells import (
     _Block,

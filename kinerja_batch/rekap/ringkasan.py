@@ -6,7 +6,7 @@ from typing import Any
 
 from kinerja_batch import layout
 from kinerja_batch.config import PREDIKAT_LOWEST, PREDIKAT_NONE
-from kinerja_batch.outputs import (
+from kinerja_batch.model import (
     STATUS_BELUM,
     STATUS_DITERIMA,
     STATUS_DITOLAK,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from kinerja_batch import __version__
-from kinerja_batch.outputs import (
+from kinerja_batch.model import (
     STATUS_BELUM,
     STATUS_DITERIMA,
     STATUS_DITOLAK,

@@ -10,7 +10,7 @@ import xlsxwriter
 
 from kinerja_batch import __version__, layout
 from kinerja_batch.faults import crash_point
-from kinerja_batch.outputs import PeriodData
+from kinerja_batch.model import PeriodData
 from kinerja_batch.rekap.constants import SHEET_RINGKASAN
 from kinerja_batch.rekap.evaluasi import EvaluasiSheet
 from kinerja_batch.rekap.pengukuran import PengukuranSheet
