@@ -30,10 +30,11 @@ from kinerja_batch import findings as F
 from kinerja_batch.config import Settings, Workspace
 from kinerja_batch.numbers import format_angka_ringkas, parse_number
 from kinerja_batch.periode import Periode, format_tanggal
-from kinerja_batch.templates import WARNA_HEADER, WARNA_INPUT, WARNA_KOSONG, WARNA_TERKUNCI, write_metadata
 from kinerja_batch.temuan import KOLOM_ANGGARAN, KOLOM_REALISASI, close_orphan_notices, finding_data
 from kinerja_batch.validate import kode_text
 from kinerja_batch.xlsxcheck import checked
+from kinerja_batch.xlsxstyle import WARNA_HEADER, WARNA_INPUT, WARNA_KOSONG, WARNA_TERKUNCI, write_metadata
+from kinerja_batch.xlsxstyle import esc as _esc
 
 if TYPE_CHECKING:
     from kinerja_batch.ingest import RawWorkbook
@@ -352,9 +353,6 @@ class _Writer:
             "error_type": "stop",
         })
 
-
-def _esc(text: str) -> str:
-    return text.replace("&", "&&")
 
 
 # ------------------------------------------------------------------------------------------------

@@ -27,6 +27,16 @@ from kinerja_batch.config import Settings, Workspace
 from kinerja_batch.errors import KinerjaError
 from kinerja_batch.periode import Periode, format_tanggal
 from kinerja_batch.xlsxcheck import checked
+from kinerja_batch.xlsxstyle import (
+    BAND_COLOURS,
+    WARNA_HEADER,
+    WARNA_INPUT,
+    WARNA_KOSONG,
+    WARNA_RUMUS,
+    WARNA_TERKUNCI,
+    write_metadata,
+)
+from kinerja_batch.xlsxstyle import esc as _esc
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -34,12 +44,6 @@ if TYPE_CHECKING:
     from kinerja_batch.master import Master
 
 # colours (also explained on the Petunjuk sheet)
-WARNA_INPUT = "#FFF2CC"  # light yellow: fill in
-WARNA_KOSONG = "#F8CBAD"  # salmon: input still empty
-WARNA_TERKUNCI = "#F2F2F2"  # grey: locked
-WARNA_RUMUS = "#DDEBF7"  # light blue: computed
-WARNA_HEADER = "#1F4E78"
-BAND_COLOURS = ("#63BE7B", "#C6E0B4", "#FFEB84", "#F4B183", "#F8696B")
 
 
 @dataclass(frozen=True)
@@ -598,28 +602,11 @@ def _formulas_as_written(ws: Any, *samples: str) -> Iterator[None]:
         del ws._prepare_formula  # the instance attribute goes; the class's method is back
 
 
-def write_metadata(wb: xlsxwriter.Workbook, meta: Mapping[str, str], password: str = "") -> None:
-    """The very hidden metadata sheet plus document custom properties (``kinerja_<key>``)."""
-    ws = wb.add_worksheet(layout.SHEET_META)
-    for i, (key, value) in enumerate(meta.items()):
-        ws.write_string(i, 0, key)
-        ws.write_string(i, 1, value)
-        if key != "indikator":  # custom properties are limited to 255 characters
-            wb.set_custom_property(f"kinerja_{key}", value[:255])
-    ws.protect(password)
-    ws.very_hidden()
-
-
 def _write_optional_number(ws: Any, r: int, c: int, value: float | None, fmt: Any) -> None:
     if value is None:
         ws.write_blank(r, c, None, fmt)
     else:
         ws.write_number(r, c, value, fmt)
-
-
-def _esc(text: str) -> str:
-    """Escape '&' for Excel header/footer codes."""
-    return text.replace("&", "&&")
 
 
 def _realisasi_sd(agregasi: str, earlier: list[float], current: float | None) -> float | None:

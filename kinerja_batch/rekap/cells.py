@@ -15,6 +15,7 @@ from xlsxwriter.worksheet import Worksheet
 from kinerja_batch import layout
 from kinerja_batch.config import PREDIKAT_LOWEST, PREDIKAT_NONE
 from kinerja_batch.xlsxcheck import fail
+from kinerja_batch.xlsxstyle import esc as _esc  # noqa: F401  (the sheets import it from here)
 
 # outline depth of a level; a bidang's first row is always depth 0 (see _outline_levels)
 _DEPTH = {"Tujuan": 0, "Sasaran": 0, "Program": 1, "Kegiatan": 2, "Sub Kegiatan": 3}
@@ -311,11 +312,6 @@ def _jabatan(jabatan: str, kantor: str) -> str:
     if j and k and j[-1].casefold() == k[0].casefold():
         return " ".join(j + k[1:])
     return f"{jabatan} {kantor}".strip()
-
-
-def _esc(text: str) -> str:
-    """Escape '&' for Excel header/footer codes."""
-    return text.replace("&", "&&")
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from kinerja_batch.config import PREDIKAT_LOWEST, PREDIKAT_NAMES
 from kinerja_batch.model import STATUS_KONFIRMASI
-from kinerja_batch.templates import BAND_COLOURS
+from kinerja_batch.xlsxstyle import BAND_COLOURS
 
 SHEET_RINGKASAN = "Ringkasan"
 SHEET_PENGUKURAN = "Pengukuran Kinerja"

@@ -16,7 +16,7 @@ from kinerja_batch.rekap.evaluasi import EvaluasiSheet
 from kinerja_batch.rekap.pengukuran import PengukuranSheet
 from kinerja_batch.rekap.ringkasan import RingkasanSheet
 from kinerja_batch.rekap.tables import TableSheets
-from kinerja_batch.templates import write_metadata
+from kinerja_batch.xlsxstyle import write_metadata
 
 
 class RekapWriter(RingkasanSheet, PengukuranSheet, EvaluasiSheet, TableSheets):
