@@ -515,7 +515,7 @@ class _Processor:
             pesan=("terlambat; " if late else "") + f"{parsed.n_filled} indikator terisi"))
 
     def _konfirmasi(self, entry: InboxEntry, sha: str, identity: Any, raw: Any) -> None:
-        from kinerja_batch.konfirmasi import apply_answers
+        from kinerja_batch.answers import apply_answers
 
         name = entry.path.name
         p: Periode = identity.periode

@@ -8,6 +8,8 @@ Common fields: ``file``, ``place`` (``Kertas Kerja!J14``), ``value``, ``kode`` (
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -229,3 +231,33 @@ def _short(value: Any, limit: int = 80) -> str:
     text = str(value)
     text = text.replace("\r", "\\r").replace("\n", "\\n").replace("\t", "\\t")
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# ------------------------------------------------------------------------------------------------
+# a stored finding's data, and which value a correction replaces
+
+KOLOM_REALISASI = "realisasi"
+KOLOM_ANGGARAN = "anggaran"
+# galat a number cannot fix: the text was too long, the code is not the bidang's
+_NOT_BY_NUMBER = {"TEKS_TERLALU_PANJANG", "KODE_TIDAK_DIKENAL"}
+
+
+def finding_data(row: Any) -> dict[str, Any]:
+    """The JSON ``data`` of a ledger finding row (``{}`` when empty or unreadable)."""
+    try:
+        return dict(json.loads(row["data"] or "{}"))
+    except (ValueError, TypeError):
+        return {}
+
+
+def kolom_of(finding: Mapping[str, Any], sel_anggaran: str | None) -> str:
+    """Which value a ``Perbaiki`` answer replaces: ``realisasi``, ``anggaran``, or '' (none: a whole-file
+    temuan, a text or code galat)."""
+    data = finding_data(finding)
+    if "kolom" in data:
+        return str(data["kolom"])
+    if finding["kode"] in _NOT_BY_NUMBER or not finding["kode_indikator"]:
+        return ""
+    if finding["sel"] and sel_anggaran and finding["sel"] == sel_anggaran:
+        return KOLOM_ANGGARAN
+    return KOLOM_REALISASI

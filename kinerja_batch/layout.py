@@ -163,3 +163,41 @@ def wrapped_height(texts: list[tuple[str, float]], *, line_height: float = 12.0,
         n = sum(max(1, -(-len(part) // int(per_line))) for part in str(text).split("\n"))
         lines = max(lines, n)
     return max(minimum, lines * line_height + 3)
+
+
+# ------------------------------------------------------------------------------------------------
+# the confirmation workbook contract (written by konfirmasi.py, read back by answers.py)
+
+H_ID = "ID Temuan"
+H_NILAI = "Nilai"
+H_JENIS_NILAI = "Jenis Nilai"
+H_KODE_TEMUAN = "Kode Temuan"
+H_PESAN = "Pesan"
+H_TANGGAPAN = "Tanggapan"
+H_KOREKSI = "Nilai Koreksi"
+H_PENJELASAN = "Penjelasan"
+
+BENAR = "Benar"
+PERBAIKI = "Perbaiki"
+TIDAK_VALID = "TANGGAPAN_TIDAK_VALID"
+
+@dataclass(frozen=True)
+class KonfirmasiColumn:
+    header: str
+    width: float
+    input: bool = False
+
+
+KONFIRMASI_COLUMNS = (
+    KonfirmasiColumn(H_ID, 8),
+    KonfirmasiColumn(H_KODE, 14),
+    KonfirmasiColumn(H_INDIKATOR, 30),
+    KonfirmasiColumn(H_NILAI, 13),
+    KonfirmasiColumn(H_JENIS_NILAI, 14),
+    KonfirmasiColumn(H_KODE_TEMUAN, 20),
+    KonfirmasiColumn(H_PESAN, 52),
+    KonfirmasiColumn(H_TANGGAPAN, 11, True),
+    KonfirmasiColumn(H_KOREKSI, 13, True),
+    KonfirmasiColumn(H_PENJELASAN, 34, True),
+)
+KONFIRMASI_COL = {c.header: i for i, c in enumerate(KONFIRMASI_COLUMNS)}

@@ -15,6 +15,7 @@ from kinerja_batch.periode import Periode
 
 if TYPE_CHECKING:
     from kinerja_batch.ledger import Ledger
+    from kinerja_batch.lifecycle import RefreshSummary
     from kinerja_batch.master import Master
     from kinerja_batch.report import RunReport
 
@@ -44,7 +45,7 @@ def rebuild_outputs(ws: Workspace, settings: Settings, master: Master | Callable
             report.drafts += [d for d in saved.get("drafts", []) if (ws.root / d).exists()]
             continue
         m = master() if callable(master) else master
-        _refresh_temuan(ledger, m, settings, p, run_id)
+        refresh_temuan(ledger, m, settings, p, run_id)
         data = period_data(ledger, m, settings, p, run_id=run_id)
         status = [
             {k: row[k] for k in ("kode_bidang", "status", "terisi", "diharapkan", "temuan_terbuka", "galat")}
@@ -128,11 +129,24 @@ class _OutputState:
         os.replace(tmp, self.path)
 
 
-def _refresh_temuan(ledger: Ledger, master: Master, settings: Settings, periode: Periode, run_id: int | None) -> None:
-    """Re-evaluate the temuan rules of the period against its current values (issue 4)."""
-    from kinerja_batch.temuan import refresh
+def refresh_temuan(ledger: Ledger, master: Master, settings: Settings, periode: Periode,
+                   run_id: int | None) -> RefreshSummary:
+    """Evaluate the temuan rules over the period's current values and bring the ledger's temuan in line
+    (see :mod:`kinerja_batch.lifecycle` for the life of a finding). Returns what changed."""
+    from kinerja_batch._gc import gc_paused
+    from kinerja_batch.lifecycle import scaled_codes, sync_temuan
+    from kinerja_batch.temuan import evaluate
 
-    refresh(ledger, master, settings, periode, run_id)
+    if run_id is None:
+        raise ValueError("refresh memerlukan run_id")
+    p = str(periode)
+    with gc_paused():
+        # every finding of the period, read once: the percent notes of current submissions, the temuan,
+        # the notices of invalid answers
+        every = list(ledger.findings(periode=p, current_only=False))
+        hits = evaluate(ledger.current_values(periode.tahun), master, settings, periode,
+                        scaled=scaled_codes(ledger, every))
+        return sync_temuan(ledger, p, hits, run_id, every)
 
 
 def _konfirmasi_paths(ws: Workspace, data: PeriodData) -> list[str]:

@@ -108,3 +108,47 @@ def test_the_checker_finds_a_cycle():
 
 def test_no_import_cycle():
     assert find_cycles(graph()) == []
+
+
+# the layers, top to bottom (architecture.md); a module may import its own layer's and lower layers' modules
+LAYERS = {
+    "face": {"cli", "__main__", "_click_id"},
+    "commands": {"batch", "outputs", "status", "demo", "summary", "report"},
+    "writers": {"rekap", "konfirmasi", "templates", "drafts", "xlsxstyle", "xlsxcheck"},
+    "model": {"model"},
+    "intake": {"safety", "ingest", "validate", "answers"},
+    "store": {"ledger", "lifecycle"},
+    "rules": {"measure", "temuan", "findings"},
+    # numbers (domain §5) sits here, not with the rules: the master reader parses typed numbers too
+    "foundation": {"config", "periode", "master", "numbers", "errors", "faults", "layout", "sample", "_gc", ""},
+}
+# known up-arrows, each with its reason; the list only shrinks
+ALLOWED_UP = {
+    ("kinerja_batch.master", "kinerja_batch.ingest"):
+        "the master's sheet-XML scan borrows two helpers of the kertas kerja reader (_sheet_member, _unescape); "
+        "they move below both once the reader's namespace-agnostic scan lands (issue 10 §3)",
+}
+ORDER = list(LAYERS)
+
+
+def layer_of(module: str) -> str:
+    top = module.removeprefix(PREFIX).lstrip(".").split(".")[0]
+    for name, members in LAYERS.items():
+        if top in members:
+            return name
+    raise AssertionError(f"{module}: no layer in LAYERS; add it to the layer it belongs to")
+
+
+def test_every_module_has_a_layer():
+    for m in modules():
+        layer_of(m)
+
+
+def test_imports_point_down():
+    """A writer or a rule never imports a command; the rules never touch the ledger or a file."""
+    up = []
+    for m, targets in graph().items():
+        for t in targets:
+            if ORDER.index(layer_of(t)) < ORDER.index(layer_of(m)) and (m, t) not in ALLOWED_UP:
+                up.append(f"{m} ({layer_of(m)}) -> {t} ({layer_of(t)})")
+    assert sorted(up) == []

@@ -20,8 +20,9 @@ from kinerja_batch.config import Settings, Temuan, settings_from_dict
 from kinerja_batch.ledger import Ledger
 from kinerja_batch.master import Master, load_master
 from kinerja_batch.numbers import format_angka, format_angka_ringkas
+from kinerja_batch.outputs import refresh_temuan as refresh
 from kinerja_batch.periode import Periode, parse_periode
-from kinerja_batch.temuan import RULES, evaluate, refresh
+from kinerja_batch.temuan import RULES, evaluate
 
 SETTINGS = Settings()
 
