@@ -79,10 +79,8 @@ def main(src, dst, locale, cells_json):
         doc.storeToURL(uno.systemPathToFileUrl(os.path.abspath(dst)),
                        (prop("FilterName", "Calc MS Excel 2007 XML"),))
         print(json.dumps(became), flush=True)
-        try:
+        with contextlib.suppress(Exception):  # the bridge may go before close answers; the file is stored
             doc.close(True)
-        except Exception:  # the bridge may go before close answers; the file is already stored
-            pass
     finally:
         if desktop is not None:
             with contextlib.suppress(Exception):  # it may already be gone
