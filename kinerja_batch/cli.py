@@ -25,11 +25,12 @@ EXIT_CODES = """\b
 Kode keluar:
   0  selesai tanpa masalah
   1  selesai tetapi ada yang perlu ditindaklanjuti (berkas ditolak, galat),
-     atau galat yang menghentikan perintah (pengaturan/master salah)
+     atau galat yang menghentikan perintah (pengaturan/master salah,
+     proses lain sedang berjalan)
   2  penggunaan salah (opsi atau argumen tidak dikenal)"""
 
 
-class _Group(click.Group):
+class _Group(_click_id.Group):
     """Turns every KinerjaError of a command into click's error output and exit code 1, in one place."""
 
     def invoke(self, ctx: click.Context) -> Any:
@@ -84,7 +85,8 @@ def cli(ctx: click.Context, workspace: Path | None) -> None:
     ctx.obj["workspace"] = workspace
 
 
-@cli.command(context_settings=CONTEXT, epilog=EXIT_CODES)
+@cli.command(context_settings=CONTEXT, epilog=EXIT_CODES,
+             short_help="Buat ruang kerja baru (kinerja.toml, master contoh, folder).")
 @click.argument("folder", required=False, type=click.Path(file_okay=False, path_type=Path))
 @click.option("--paksa", is_flag=True, help="Timpa kinerja.toml dan master_indikator.xlsx yang sudah ada.")
 @click.pass_context
@@ -113,9 +115,11 @@ def _active(ws: Workspace) -> str:
         return "2025-TW1"
 
 
-@cli.command(context_settings=CONTEXT, epilog=EXIT_CODES)
+@cli.command(context_settings=CONTEXT, epilog=EXIT_CODES,
+             short_help="Tulis kertas kerja per bidang untuk satu periode.")
 @_workspace_option
-@click.option("--periode", "periode", help="Periode, misalnya 2025-TW2 (bawaan: periode aktif di kinerja.toml).")
+@click.option("--periode", "periode", metavar="PERIODE",
+              help="Periode, misalnya 2025-TW2 (bawaan: periode aktif di kinerja.toml).")
 @click.option("--bidang", "bidang", multiple=True, metavar="KODE",
               help="Hanya bidang ini (boleh diulang). Bawaan: semua bidang di master.")
 @click.option("--eml", "eml", is_flag=True,
@@ -159,13 +163,14 @@ def templates(ctx: click.Context, workspace: Path | None, periode: str | None, b
         click.echo(f"{len(drafts)} draf e-mail ditulis ke {email_dir(ws, p)} (belum dikirim)")
 
 
-@cli.command(context_settings=CONTEXT, epilog=EXIT_CODES)
+@cli.command(context_settings=CONTEXT, epilog=EXIT_CODES,
+             short_help="Proses berkas baru di inbox/ dan tulis ulang rekap (tiap malam).")
 @_workspace_option
-@click.option("--periode", "periode", help="Hanya periode ini untuk rekap, dan periode bagi berkas tanpa metadata.")
+@click.option("--periode", "periode", metavar="PERIODE", help="Hanya periode ini untuk rekap, dan periode bagi berkas tanpa metadata.")
 @click.option("--dry-run", "dry_run", is_flag=True, help="Lakukan semuanya tanpa memindahkan berkas, menulis buku "
               "besar atau keluaran; tampilkan apa yang akan terjadi.")
 @click.option("--json", "as_json", is_flag=True, help="Cetak hasil sebagai JSON (untuk mesin).")
-@click.option("--tunggu", is_flag=True, help="Bila run lain sedang berjalan, tunggu giliran alih-alih berhenti.")
+@click.option("--tunggu", is_flag=True, help="Bila proses lain sedang berjalan di ruang kerja ini, tunggu gilirannya alih-alih berhenti.")
 @click.pass_context
 def run(ctx: click.Context, workspace: Path | None, periode: str | None, dry_run: bool, as_json: bool,
         tunggu: bool) -> None:
@@ -197,9 +202,11 @@ def run(ctx: click.Context, workspace: Path | None, periode: str | None, dry_run
     ctx.exit(1 if report.needs_attention else 0)
 
 
-@cli.command(context_settings=CONTEXT, epilog=EXIT_CODES)
+@cli.command(context_settings=CONTEXT, epilog=EXIT_CODES,
+             short_help="Tampilkan status pengumpulan per bidang (hanya membaca).")
 @_workspace_option
-@click.option("--periode", "periode", help="Periode, misalnya 2025-TW2 (bawaan: periode aktif di kinerja.toml).")
+@click.option("--periode", "periode", metavar="PERIODE",
+              help="Periode, misalnya 2025-TW2 (bawaan: periode aktif di kinerja.toml).")
 @click.option("--json", "as_json", is_flag=True, help="Cetak sebagai JSON (untuk mesin).")
 @click.pass_context
 def status(ctx: click.Context, workspace: Path | None, periode: str | None, as_json: bool) -> None:
@@ -207,8 +214,8 @@ def status(ctx: click.Context, workspace: Path | None, periode: str | None, as_j
     berkas, jumlah indikator terisi dari yang diharapkan, temuan terbuka dan galat,
     serta jumlahnya.
 
-    Hanya membaca buku besar (tidak mengubah apa pun) dan tidak menunggu run yang
-    sedang berjalan; angka yang tampil adalah keadaan terakhir yang sudah tersimpan.
+    Hanya membaca buku besar (tidak mengubah apa pun) dan tidak menunggu proses
+    yang sedang berjalan; angka yang tampil adalah keadaan terakhir yang sudah tersimpan.
 
     \b
     Contoh:
@@ -232,7 +239,8 @@ def status(ctx: click.Context, workspace: Path | None, periode: str | None, as_j
         click.echo(format_status(report))
 
 
-@cli.command(context_settings=CONTEXT, epilog=EXIT_CODES)
+@cli.command(context_settings=CONTEXT, epilog=EXIT_CODES,
+             short_help="Peragaan seluruh pekerjaan dengan data contoh, satu perintah.")
 @click.argument("folder", required=False, default="demo", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--paksa", is_flag=True, help="Pakai folder walaupun sudah berisi berkas (isinya ditimpa).")
 def demo(folder: Path, paksa: bool) -> None:
@@ -241,7 +249,8 @@ def demo(folder: Path, paksa: bool) -> None:
     Membuat ruang kerja contoh, menulis kertas kerja TW I dan TW II, mensimulasikan
     kiriman bidang (tepat waktu, terlambat, belum mengirim, angka diketik sebagai teks,
     disimpan ulang dengan LibreOffice bila terpasang, angka janggal, berkas bukan Excel),
-    menjalankan run, menjawab lembar konfirmasi sekali, lalu run lagi.
+    menjalankan pemrosesan (run), menjawab lembar konfirmasi sekali, lalu memproses
+    lagi. Ringkasan tiap langkah ditampilkan.
 
     \b
     Contoh:
