@@ -161,6 +161,10 @@ def templates(ctx: click.Context, workspace: Path | None, periode: str | None, b
             to = ", ".join(a.addr_spec for a in addresses(info_b.get("email", ""))) or "tanpa alamat penerima"
             click.echo(f"  {path.relative_to(ws.root)}  (kepada: {to})")
         click.echo(f"{len(drafts)} draf e-mail ditulis ke {email_dir(ws, p)} (belum dikirim)")
+        if not settings.email.pengirim:
+            from kinerja_batch.drafts import NO_SENDER_NOTE
+
+            click.echo(f"Catatan: {NO_SENDER_NOTE}")
 
 
 @cli.command(context_settings=CONTEXT, epilog=EXIT_CODES,
@@ -258,12 +262,8 @@ def demo(folder: Path, paksa: bool) -> None:
       kinerja-batch demo /tmp/coba
     """
     from kinerja_batch.demo import build_demo
-    from kinerja_batch.summary import run_summary
 
-    result = build_demo(folder, say=click.echo, force=paksa)
-    last = result.reports[-1]
-    click.echo("")
-    click.echo(run_summary(last))
+    result = build_demo(folder, say=click.echo, force=paksa)  # says each step and its run's summary
     for note in result.notes:
         click.echo(f"Catatan: {note}")
     root = result.root

@@ -7,6 +7,8 @@ Every setting has a default; a bad value is refused with its key, the value and 
 from __future__ import annotations
 
 import datetime as dt
+import difflib
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +33,19 @@ class Kantor:
     kepala_nip: str = ""
     kepala_jabatan: str = "Kepala Dinas"
     kota: str = ""
+
+
+@dataclass(frozen=True)
+class Email:
+    """The planning office as the sender of e-mail drafts and the contact named on every kertas kerja."""
+
+    pengirim: str = ""  # the office's own address; empty: drafts have no From, the mail program fills it
+    nama_pengirim: str = "Subbag Perencanaan"
+    kontak: str = ""  # telephone / WhatsApp of the planning office, for the Petunjuk sheet
+
+
+# an e-mail address as the drafts accept it (one address, a domain with a dot)
+EMAIL_RE = re.compile(r"^[^@\s<>()\[\]\\,;:\"]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+$")
 
 
 @dataclass(frozen=True)
@@ -77,6 +92,7 @@ class Settings:
     tunggu_menit: float = 1.0
     batas: Batas = field(default_factory=Batas)
     kata_sandi: str = ""
+    email: Email = field(default_factory=Email)
 
     def deadline(self, periode: Periode) -> dt.date | None:
         """The batas waktu of a period, or None when kinerja.toml names none."""
@@ -114,8 +130,10 @@ class _Reader:
     def __init__(self, data: dict[str, Any]) -> None:
         self.data = data
         self.errors: list[str] = []
+        self.known: set[str] = set()  # every dotted key the settings ask for: the rest is unknown
 
     def get(self, dotted: str, default: Any) -> Any:
+        self.known.add(dotted)
         node: Any = self.data
         for part in dotted.split("."):
             if not isinstance(node, dict) or part not in node:
@@ -123,12 +141,36 @@ class _Reader:
             node = node[part]
         return node
 
-    def text(self, key: str, default: str) -> str:
-        v = self.get(key, default)
+    def text(self, key: str, default: str, *, required: str = "") -> str:
+        """A text value; ``required`` (an example value) refuses it written but left empty."""
+        v = self.get(key, None)
+        if v is None:
+            return default
         if not isinstance(v, str):
             self.errors.append(f"{key} = {v!r}: harus berupa teks dalam tanda kutip.")
             return default
+        if required and not v.strip():
+            self.errors.append(f"{key} = {v!r}: tidak boleh kosong; isi di antara tanda kutip, misalnya "
+                               f"{key.rsplit('.', 1)[-1]} = \"{required}\".")
+            return default
         return v
+
+    def unknown_keys(self) -> None:
+        """Refuse every key no setting asks for (a misspelt key would otherwise be ignored silently),
+        naming the nearest known key."""
+        tables = {k.split(".", 1)[0] for k in self.known}
+
+        def walk(node: dict[str, Any], prefix: str) -> None:
+            for name, value in node.items():
+                dotted = f"{prefix}{name}"
+                if dotted in self.known:
+                    continue
+                if isinstance(value, dict) and any(k.startswith(dotted + ".") for k in self.known):
+                    walk(value, dotted + ".")
+                    continue
+                self.errors.append(_unknown_key_message(dotted, isinstance(value, dict), self.known, tables))
+
+        walk(self.data, "")
 
     def number(self, key: str, default: float, *, minimum: float | None = 0.0, integer: bool = False) -> Any:
         v = self.get(key, default)
@@ -142,16 +184,52 @@ class _Reader:
         return v
 
 
+def _unknown_key_message(dotted: str, is_table: bool, known: set[str], tables: set[str]) -> str:
+    """What to say about a key kinerja.toml does not know: its nearest known key, or the known keys of its table."""
+    table, _, leaf = dotted.rpartition(".")
+    if is_table:
+        near = difflib.get_close_matches(dotted, sorted(tables), n=1, cutoff=0.6)
+        hint = f" Maksudnya [{near[0]}]?" if near else f" Tabel yang dikenal: {', '.join(f'[{t}]' for t in sorted(tables))}."
+        return f"[{dotted}]: tabel tidak dikenal (perbaiki judulnya atau hapus tabel itu).{hint}"
+    siblings = sorted(k.rsplit(".", 1)[-1] for k in known if k.rpartition(".")[0] == table)
+    near = difflib.get_close_matches(leaf, siblings, n=1, cutoff=0.6)
+    where = f"[{table}]" if table else "luar tabel (sebelum judul tabel pertama)"
+    if near:
+        hint = f" Maksudnya {near[0]}?"
+    else:
+        elsewhere = sorted(k for k in known if k.rsplit(".", 1)[-1] == leaf) or sorted(
+            k for k in known if difflib.get_close_matches(leaf, [k.rsplit(".", 1)[-1]], n=1, cutoff=0.8))
+        if elsewhere:
+            home, _, name = elsewhere[0].rpartition(".")
+            hint = f" Maksudnya {name} di bawah [{home}]?"
+        elif siblings:
+            hint = f" Kunci yang dikenal di {where}: {', '.join(siblings)}."
+        else:
+            hint = ""
+    return f"{dotted}: kunci tidak dikenal di {where} (perbaiki namanya atau hapus barisnya).{hint}"
+
+
 def load_settings(path: Path) -> Settings:
     """Read and check kinerja.toml."""
     if not path.exists():
         raise SettingsError(
             f"Berkas pengaturan {path} tidak ditemukan. Jalankan 'kinerja-batch init' untuk membuat ruang kerja."
         )
+    raw = path.read_bytes()
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise SettingsError(f"Berkas {path} tidak dapat dibaca sebagai TOML: {exc}. Periksa tanda kutip dan '='.") from exc
+        text = raw.decode("utf-8-sig")  # Notepad may save UTF-8 with a byte-order mark
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise SettingsError(
+            f"Berkas pengaturan {path} bukan teks UTF-8 (baris {line}). Simpan ulang dengan pengodean UTF-8 "
+            "(Notepad: File > Simpan Sebagai > Pengodean: UTF-8), lalu jalankan perintahnya lagi."
+        ) from exc
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        from kinerja_batch.toml_messages import describe
+
+        raise SettingsError(describe(path, text, str(exc))) from exc
     return settings_from_dict(data, source=str(path))
 
 
@@ -159,11 +237,11 @@ def settings_from_dict(data: dict[str, Any], source: str = CONFIG_NAME) -> Setti
     r = _Reader(data)
     d = Settings()
     kantor = Kantor(
-        nama=r.text("kantor.nama", d.kantor.nama),
-        kepala_nama=r.text("kantor.kepala_nama", ""),
+        nama=r.text("kantor.nama", d.kantor.nama, required="Dinas Komunikasi dan Informatika Kabupaten Sukamaju"),
+        kepala_nama=r.text("kantor.kepala_nama", "", required="Drs. Bambang Wicaksono, M.Si."),
         kepala_nip=r.text("kantor.kepala_nip", ""),
-        kepala_jabatan=r.text("kantor.kepala_jabatan", d.kantor.kepala_jabatan),
-        kota=r.text("kantor.kota", ""),
+        kepala_jabatan=r.text("kantor.kepala_jabatan", d.kantor.kepala_jabatan, required="Kepala Dinas"),
+        kota=r.text("kantor.kota", "", required="Sukamaju"),
     )
     tahun = r.number("periode.tahun", d.tahun, minimum=2000, integer=True)
     aktif_raw = r.get("periode.aktif", f"{tahun}-TW1")
@@ -242,10 +320,26 @@ def settings_from_dict(data: dict[str, Any], source: str = CONFIG_NAME) -> Setti
         tunggu_menit=r.number("inbox.tunggu_menit", d.tunggu_menit),
         batas=batas,
         kata_sandi=r.text("templat.kata_sandi", ""),
+        email=_email(r),
     )
+    r.unknown_keys()
     if r.errors:
         raise SettingsError(f"Pengaturan di {source} tidak valid; perbaiki lalu jalankan lagi:", r.errors)
     return settings
+
+
+def _email(r: _Reader) -> Email:
+    d = Email()
+    pengirim = r.text("email.pengirim", d.pengirim).strip()
+    if pengirim and not EMAIL_RE.match(pengirim):
+        r.errors.append(f"email.pengirim = {pengirim!r}: bukan alamat e-mail; tulis satu alamat saja, misalnya "
+                        "pengirim = \"perencanaan@diskominfo.sukamajukab.go.id\" (kosong = belum diatur).")
+        pengirim = d.pengirim
+    return Email(
+        pengirim=pengirim,
+        nama_pengirim=r.text("email.nama_pengirim", d.nama_pengirim, required=d.nama_pengirim).strip(),
+        kontak=r.text("email.kontak", d.kontak).strip(),
+    )
 
 
 def default_toml(
@@ -256,6 +350,8 @@ def default_toml(
     kota: str = "Sukamaju",
     tahun: int = 2025,
     aktif: str = "2025-TW2",
+    pengirim: str = "",
+    kontak: str = "",
 ) -> str:
     """The commented kinerja.toml that ``init`` writes."""
     deadlines = "\n".join(
@@ -314,7 +410,7 @@ serapan_tanpa_kinerja = 50    # SERAPAN_TANPA_KINERJA: serapan (%) minimal
 kinerja_tanpa_serapan = 100   # KINERJA_TANPA_SERAPAN: capaian (%) minimal
 
 [inbox]
-tunggu_menit = 1              # berkas yang baru berubah kurang dari ini dibiarkan untuk run berikutnya
+tunggu_menit = 1              # berkas yang baru berubah kurang dari ini (menit) dibiarkan untuk proses berikutnya
 
 # Batas berkas masuk (melindungi dari berkas rusak atau "bom zip").
 [batas]
@@ -328,6 +424,13 @@ memori_mb = 1536
 
 [templat]
 kata_sandi = ""               # kata sandi proteksi lembar kertas kerja (kosong = tanpa kata sandi)
+
+# Subbag Perencanaan sebagai pengirim draf e-mail (outbox/email/) dan kontak di lembar Petunjuk
+# setiap kertas kerja. Tidak ada e-mail yang dikirim otomatis.
+[email]
+pengirim = "{pengirim}"            # alamat e-mail kantor; kosong = draf tanpa pengirim (diisi program e-mail Anda)
+nama_pengirim = "Subbag Perencanaan"
+kontak = "{kontak}"                # telepon / WhatsApp Subbag Perencanaan (boleh kosong)
 """
 
 

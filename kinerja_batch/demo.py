@@ -3,7 +3,9 @@
 Builds a workspace, writes the kertas kerja of TW1 and TW2, simulates what the bidang send back
 (most on time, one late, one missing, one typing Indonesian numbers as text, one re-saved by
 LibreOffice when it is installed, a few values that raise findings, one file that is not a
-workbook), runs the batch, answers the confirmation workbooks once, and runs again.
+workbook), runs the batch, answers the confirmation workbooks once, and runs again (one bidang
+sending an unfilled revision that is rejected, with a draft e-mail to it). After each run it says
+that run's summary, so the rejected files and their reasons show where they happen.
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ TYPED_TEXT = "IKP"  # types numbers as Indonesian text
 RESAVED = "TIK"  # re-saved by another spreadsheet program (LibreOffice)
 ODD = "APTIKA"  # a few values that need the bidang's confirmation
 SLOW = "SEK"  # has not answered its TW2 confirmation workbook yet
+BLANK_REVISION = "IKP"  # sends an unfilled "revision" of its TW2 kertas kerja after the accepted one
+DEMO_SENDER = "perencanaan@diskominfo.sukamajukab.go.id"  # the sample office's own address
 
 
 @dataclass
@@ -198,6 +202,8 @@ def build_demo(root: Path, *, say: Callable[[str], None] = print, force: bool = 
 
         raise WorkspaceError(f"Folder {root} sudah berisi berkas. Pilih folder lain atau gunakan --paksa.")
     ws = init_workspace(root, force=True)
+    toml = ws.config_path.read_text(encoding="utf-8")
+    ws.config_path.write_text(toml.replace('pengirim = ""', f'pengirim = "{DEMO_SENDER}"', 1), encoding="utf-8")
     settings = ws.settings()
     master = load_master(ws.master_path)
     result = DemoResult(root)
@@ -213,8 +219,8 @@ def build_demo(root: Path, *, say: Callable[[str], None] = print, force: bool = 
             values, anggaran, texts = _values_for(master, kode, tw1, rng)
             filled = _fill(ws.template_path(kode, tw1), Path(tmp) / f"{kode}.xlsx", values, anggaran, texts)
             _drop(filled, ws.inbox, f"Kertas Kerja {kode} TW1.xlsx", _when(d1 - dt.timedelta(days=6 - i % 4)))
-    say("2. Triwulan I: semua bidang mengirim kertas kerja tepat waktu; run pertama")
-    result.reports.append(run(ws))
+    say("2. Triwulan I: semua bidang mengirim kertas kerja tepat waktu; proses pertama")
+    _ran(result, run(ws), say)
 
     # ---- TW2: templates now show TW1; the returns vary
     from kinerja_batch.ledger import Ledger
@@ -241,13 +247,27 @@ def build_demo(root: Path, *, say: Callable[[str], None] = print, force: bool = 
     os.utime(csv, (_when(d2), _when(d2)))
     say(f"3. Triwulan II: {LATE} terlambat, {MISSING} belum mengirim, {TYPED_TEXT} mengetik angka sebagai teks, "
         + (f"{RESAVED} menyimpan ulang dengan LibreOffice, " if resaved else "")
-        + f"{ODD} punya angka janggal, satu berkas bukan Excel; run kedua")
+        + f"{ODD} punya angka janggal, satu berkas bukan Excel; proses kedua")
     if not resaved:
         result.notes.append("LibreOffice tidak terpasang: langkah simpan ulang dengan LibreOffice dilewati.")
-    result.reports.append(run(ws))
+    _ran(result, run(ws), say)
 
     answered = answer_confirmations(ws, _when(d2 + dt.timedelta(days=5)))
+    # a bidang sends an unfilled "revision": rejected, and a draft tells the bidang why
+    _drop(ws.template_path(BLANK_REVISION, tw2), ws.inbox, f"kertas_kerja_{BLANK_REVISION}_{tw2}_revisi.xlsx",
+          _when(d2 + dt.timedelta(days=5)))
     say(f"4. Bidang menjawab {len(answered)} lembar konfirmasi (Benar / Perbaiki; {SLOW} belum menjawab "
-        "triwulan II); run ketiga")
-    result.reports.append(run(ws))
+        f"triwulan II); {BLANK_REVISION} mengirim revisi yang belum diisi; proses ketiga")
+    _ran(result, run(ws), say)
     return result
+
+
+def _ran(result: DemoResult, report: Any, say: Callable[[str], None]) -> None:
+    """Keep the run's report and say its summary (files, their fate and reasons, status, outputs)."""
+    from kinerja_batch.summary import run_summary
+
+    result.reports.append(report)
+    say("")
+    for line in run_summary(report).splitlines():
+        say(f"   {line}")
+    say("")

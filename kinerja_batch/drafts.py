@@ -6,15 +6,21 @@ message to edit and send; the planner reviews it and presses *Kirim* (or not).
 - :func:`template_drafts`: one draft per kertas kerja written by ``templates --eml``, with the
   workbook attached;
 - :func:`run_drafts`: written by every ``run``: a reminder (``pengingat``) for each bidang still
-  ``Belum Mengumpulkan`` or ``Ditolak`` after the deadline, and a confirmation draft for each
-  confirmation workbook written, with that workbook attached. Drafts of the period that no longer
-  apply (the bidang has since sent its kertas kerja) are removed, so nobody sends a stale reminder.
+  ``Belum Mengumpulkan`` or ``Ditolak`` after the deadline, a confirmation draft for each
+  confirmation workbook written, with that workbook attached, and a draft for each rejected file
+  whose bidang is known (``ditolak``: what was wrong, how to fix it, the file attached or named).
+  Drafts of the period that no longer apply (the bidang has since sent its kertas kerja) are
+  removed, so nobody sends a stale reminder.
+
+The sender is the planning office's own address, ``[email] pengirim`` of kinerja.toml; when it is
+not set the drafts have no ``From`` and the mail program fills in its own account.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import email.policy
+import mimetypes
 import os
 import re
 import tempfile
@@ -26,7 +32,7 @@ from email.utils import format_datetime, make_msgid
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kinerja_batch.config import Settings, Workspace, safe_filename
+from kinerja_batch.config import EMAIL_RE, Settings, Workspace, safe_filename
 from kinerja_batch.model import STATUS_BELUM, STATUS_DITOLAK, PeriodData
 from kinerja_batch.periode import Periode, format_tanggal
 
@@ -35,15 +41,19 @@ if TYPE_CHECKING:
     from kinerja_batch.templates import TemplateInfo
 
 XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-SENDER_NAME = "Subbag Perencanaan"
-SENDER_LOCAL = "perencanaan"
-PLACEHOLDER_DOMAIN = "kantor.invalid"  # reserved name (RFC 2606): valid syntax, never delivered
+PLACEHOLDER_DOMAIN = "kantor.invalid"  # reserved name (RFC 2606): only for Message-IDs without a sender
+# a rejected file goes along with its draft only when it is small and harmless to pass on
+ATTACH_REJECTED_MAX_BYTES = 5 * 1024 * 1024
+NOT_ATTACHED_CODES = ("TERLALU_BESAR", "RUSAK")
 
 KIND_KERTAS_KERJA = "kertas_kerja"
 KIND_PENGINGAT = "pengingat"
 KIND_KONFIRMASI = "konfirmasi"
+KIND_DITOLAK = "ditolak"
 
-_EMAIL = re.compile(r"^[^@\s<>()\[\]\\,;:\"]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+$")
+_EMAIL = EMAIL_RE
+NO_SENDER_NOTE = ("Alamat pengirim draf e-mail belum diatur ([email] pengirim di kinerja.toml): draf ditulis tanpa "
+                  "pengirim, dan program e-mail Anda memakai alamat akunnya sendiri saat draf dikirim.")
 
 
 def email_dir(ws: Workspace, periode: Periode) -> Path:
@@ -75,34 +85,47 @@ def addresses(raw: str, name: str = "") -> list[Address]:
     return out
 
 
-def sender(master: Master) -> Address:
-    """``Subbag Perencanaan <perencanaan@DOMAIN>``, DOMAIN being the most common domain of the bidang
-    e-mail addresses (a placeholder that is never delivered when the master has none)."""
-    domains = Counter(a.domain.lower() for raw in master.bidang["email"] for a in addresses(raw))
-    domain = domains.most_common(1)[0][0] if domains else PLACEHOLDER_DOMAIN
-    return Address(display_name=SENDER_NAME, username=SENDER_LOCAL, domain=domain)
+def sender(settings: Settings) -> Address | None:
+    """The planning office as ``[email] nama_pengirim <pengirim>``; None when kinerja.toml names no address."""
+    e = settings.email
+    if not e.pengirim:
+        return None
+    local, domain = e.pengirim.rsplit("@", 1)
+    return Address(display_name=_one_line(e.nama_pengirim), username=local, domain=domain)
 
 
 # ------------------------------------------------------------------------------------------------
 # one message
 
 
-def build_message(*, sender_address: Address, to: Sequence[Address], subject: str, body: str,
+def build_message(*, sender_address: Address | None, to: Sequence[Address], subject: str, body: str,
                   attachments: Iterable[Path] = (), when: dt.datetime | None = None) -> EmailMessage:
-    """An unsent RFC 5322 message with Indonesian text and the workbooks attached."""
+    """An unsent RFC 5322 message with Indonesian text and the workbooks attached (no ``From`` without sender)."""
     msg = EmailMessage(policy=email.policy.SMTP)
-    msg["From"] = sender_address
+    if sender_address is not None:
+        msg["From"] = sender_address
     if to:
         msg["To"] = list(to)
     msg["Subject"] = _one_line(subject)
     when = when or dt.datetime.now()
     msg["Date"] = format_datetime(when if when.tzinfo else when.astimezone())
-    msg["Message-ID"] = make_msgid(domain=sender_address.domain or PLACEHOLDER_DOMAIN)
+    msg["Message-ID"] = make_msgid(domain=sender_address.domain if sender_address else PLACEHOLDER_DOMAIN)
     msg["X-Unsent"] = "1"
     msg.set_content(body, charset="utf-8")
     for path in attachments:
-        msg.add_attachment(path.read_bytes(), maintype=XLSX_TYPE[0], subtype=XLSX_TYPE[1], filename=path.name)
+        msg.add_attachment(path.read_bytes(), maintype=_content_type(path)[0], subtype=_content_type(path)[1],
+                           filename=path.name)
     return msg
+
+
+def _content_type(path: Path) -> tuple[str, str]:
+    if path.suffix.lower() == ".xlsx":
+        return XLSX_TYPE
+    guessed, _ = mimetypes.guess_type(path.name)
+    if guessed and "/" in guessed:
+        main, sub = guessed.split("/", 1)
+        return main, sub
+    return "application", "octet-stream"
 
 
 def write_eml(path: Path, msg: EmailMessage) -> Path:
@@ -130,8 +153,10 @@ def _salam(bidang: dict[str, Any]) -> str:
 
 
 def _penutup(settings: Settings) -> str:
-    return (f"Atas perhatian dan kerja samanya kami ucapkan terima kasih.\n\nHormat kami,\n{SENDER_NAME}\n"
-            f"{settings.kantor.nama}\n")
+    e = settings.email
+    contact = "".join(f"{x}\n" for x in (e.pengirim, e.kontak) if x)
+    return (f"Atas perhatian dan kerja samanya kami ucapkan terima kasih.\n\nHormat kami,\n"
+            f"{_one_line(e.nama_pengirim)}\n{settings.kantor.nama}\n{contact}")
 
 
 def _deadline_text(settings: Settings, periode: Periode) -> str:
@@ -140,7 +165,7 @@ def _deadline_text(settings: Settings, periode: Periode) -> str:
 
 
 def kertas_kerja_message(settings: Settings, bidang: dict[str, Any], periode: Periode, attachment: Path,
-                         n_indikator: int, sender_address: Address, when: dt.datetime | None = None
+                         n_indikator: int, sender_address: Address | None, when: dt.datetime | None = None
                          ) -> EmailMessage:
     """The draft that sends a bidang its kertas kerja."""
     nama = _one_line(bidang["nama_bidang"])
@@ -164,7 +189,7 @@ def kertas_kerja_message(settings: Settings, bidang: dict[str, Any], periode: Pe
 
 
 def pengingat_message(settings: Settings, bidang: dict[str, Any], periode: Periode, status: dict[str, Any],
-                      reason: str, attachment: Path | None, sender_address: Address, today: dt.date,
+                      reason: str, attachment: Path | None, sender_address: Address | None, today: dt.date,
                       when: dt.datetime | None = None) -> EmailMessage:
     """The reminder to a bidang whose kertas kerja has not been accepted after the deadline."""
     nama = _one_line(bidang["nama_bidang"])
@@ -193,7 +218,7 @@ def pengingat_message(settings: Settings, bidang: dict[str, Any], periode: Perio
 
 
 def konfirmasi_message(settings: Settings, bidang: dict[str, Any], periode: Periode, n_temuan: int,
-                       attachment: Path, sender_address: Address, when: dt.datetime | None = None
+                       attachment: Path, sender_address: Address | None, when: dt.datetime | None = None
                        ) -> EmailMessage:
     """The draft that sends a bidang its confirmation workbook."""
     nama = _one_line(bidang["nama_bidang"])
@@ -214,6 +239,64 @@ def konfirmasi_message(settings: Settings, bidang: dict[str, Any], periode: Peri
                          subject=subject, body=body, attachments=[attachment], when=when)
 
 
+def ditolak_message(settings: Settings, bidang: dict[str, Any], periode: Periode, rejected: dict[str, Any],
+                    rejected_path: Path | None, template: Path | None, sender_address: Address | None,
+                    when: dt.datetime | None = None) -> EmailMessage:
+    """The draft that tells a bidang its file was rejected: what was wrong, where, how to fix it, the reason
+    text; the rejected file attached when it is small and harmless (else named), the blank kertas kerja too."""
+    from kinerja_batch.findings import CATALOG
+
+    nama = _one_line(bidang["nama_bidang"])
+    kode = rejected.get("kode") or ""
+    title = CATALOG[kode].title if kode in CATALOG else "Tidak dapat diproses"
+    received = _received_text(rejected.get("diterima"))
+    attach_rejected = (rejected_path is not None and rejected_path.is_file() and kode not in NOT_ATTACHED_CODES
+                       and rejected_path.stat().st_size <= ATTACH_REJECTED_MAX_BYTES)
+    if attach_rejected:
+        where_file = f"Berkas yang ditolak kami lampirkan kembali ({rejected['berkas']})."
+    else:
+        where_file = (f"Berkas yang ditolak tidak kami lampirkan ({'terlalu besar atau rusak' if rejected_path else 'tidak ditemukan'}); "
+                      f"salinannya tersimpan di Subbag Perencanaan sebagai {rejected.get('lokasi') or rejected['berkas']}.")
+    blank = (f" Kertas kerja asli {periode.label} juga kami lampirkan ({template.name}) untuk diisi ulang bila perlu."
+             if template is not None else "")
+    body = (
+        f"{_salam(bidang)}\n"
+        "Dengan hormat,\n\n"
+        f"Berkas kertas kerja data kinerja {periode.label} dari Bidang {nama} yang kami terima"
+        f"{f' pada {received}' if received else ''} tidak dapat diproses dan belum masuk rekapitulasi.\n\n"
+        f"Berkas   : {rejected['berkas']}\n"
+        f"Masalah  : {title} ({kode or '-'})\n"
+        f"Penjelasan dan cara memperbaiki:\n{(rejected.get('alasan') or '').strip() or title}\n\n"
+        f"{where_file}{blank}\n\n"
+        "Mohon berkas diperbaiki sesuai penjelasan di atas, diperiksa Kepala Bidang, lalu dikirim kembali kepada "
+        f"Subbag Perencanaan {_by_deadline(settings, periode, (when or dt.datetime.now()).date())}. "
+        "Mohon tidak mengubah nama lembar, "
+        "kode indikator atau urutan baris, dan simpan dalam format .xlsx.\n\n"
+        f"{_penutup(settings)}"
+    )
+    subject = f"Kertas Kerja Data Kinerja {periode.label} Ditolak, Mohon Diperbaiki - {nama}"
+    files = ([rejected_path] if attach_rejected and rejected_path is not None else []) + \
+        ([template] if template is not None else [])
+    return build_message(sender_address=sender_address, to=addresses(bidang.get("email", ""),
+                                                                      bidang.get("penanggung_jawab", "")),
+                         subject=subject, body=body, attachments=files, when=when)
+
+
+def _by_deadline(settings: Settings, periode: Periode, today: dt.date) -> str:
+    d = settings.deadline(periode)
+    if d is not None and today > d:
+        return f"secepatnya (batas waktu {format_tanggal(d, hari=True)} sudah lewat)"
+    return f"paling lambat {_deadline_text(settings, periode)}"
+
+
+def _received_text(value: Any) -> str:
+    try:
+        moment = dt.datetime.fromisoformat(str(value))
+    except ValueError:
+        return ""
+    return f"{format_tanggal(moment.date())} pukul {moment:%H.%M}"
+
+
 # ------------------------------------------------------------------------------------------------
 # the two entry points
 
@@ -221,7 +304,7 @@ def konfirmasi_message(settings: Settings, bidang: dict[str, Any], periode: Peri
 def template_drafts(ws: Workspace, master: Master, settings: Settings, periode: Periode,
                     written: Sequence[TemplateInfo], when: dt.datetime | None = None) -> list[Path]:
     """One draft per kertas kerja just written (``templates --eml``); returns the draft paths."""
-    frm = sender(master)
+    frm = sender(settings)
     out = []
     for info in written:
         bidang = master.bidang_info(info.kode_bidang)
@@ -242,7 +325,7 @@ def run_drafts(ws: Workspace, data: PeriodData, konfirmasi: Sequence[str], *, dr
     when = when or _run_time(data) or dt.datetime.now().replace(microsecond=0)
     today = when.date()
     deadline = settings.deadline(p)
-    frm = sender(master)
+    frm = sender(settings)
     written = set(konfirmasi)
     wanted: dict[Path, EmailMessage | None] = {}
     reasons = {(g.get("kode_bidang"), g.get("berkas")): g.get("pesan", "") for g in data.galat}
@@ -261,6 +344,7 @@ def run_drafts(ws: Workspace, data: PeriodData, konfirmasi: Sequence[str], *, dr
             path = draft_path(ws, KIND_KONFIRMASI, kode, p)
             n = open_items.get(kode, 0)
             wanted[path] = None if dry_run else konfirmasi_message(settings, bidang, p, n, workbook, frm, when)
+    wanted.update(_ditolak_drafts(ws, data, frm, dry_run=dry_run, when=when))
     if not dry_run:
         for path, msg in wanted.items():
             if msg is not None:
@@ -274,8 +358,8 @@ def _remove_stale(ws: Workspace, periode: Periode, keep: set[Path]) -> None:
     folder = email_dir(ws, periode)
     if not folder.exists():
         return
-    for kind in (KIND_PENGINGAT, KIND_KONFIRMASI):
-        for path in folder.glob(f"{kind}_*_{periode}.eml"):
+    for kind in (KIND_PENGINGAT, KIND_KONFIRMASI, KIND_DITOLAK):
+        for path in folder.glob(f"{kind}_*_{periode}*.eml"):
             if path not in keep:
                 path.unlink()
 
@@ -285,3 +369,36 @@ def _run_time(data: PeriodData) -> dt.datetime | None:
         return dt.datetime.fromisoformat(data.run_time)
     except (TypeError, ValueError):
         return None
+
+
+def ditolak_draft_path(ws: Workspace, kode_bidang: str, periode: Periode, berkas: str) -> Path:
+    """``outbox/email/<periode>/ditolak_<KODE>_<periode>_<file name>.eml``: one per bidang and rejected file name
+    (a file sent again under the same name and rejected again replaces its draft)."""
+    stem = safe_filename(Path(berkas).stem)[:40].strip("._") or "berkas"
+    return email_dir(ws, periode) / f"{KIND_DITOLAK}_{safe_filename(kode_bidang)}_{periode}_{stem}.eml"
+
+
+def _ditolak_drafts(ws: Workspace, data: PeriodData, frm: Address | None, *, dry_run: bool,
+                    when: dt.datetime) -> dict[Path, EmailMessage | None]:
+    """A draft for each rejected file of the period whose bidang is known, unless the bidang has since sent a
+    kertas kerja that was accepted (then the draft no longer applies)."""
+    known = set(data.master.bidang_codes())
+    accepted_at = {row["kode_bidang"]: str(row.get("diterima") or "") for row in data.status
+                   if row["status"] not in (STATUS_BELUM, STATUS_DITOLAK)}
+    out: dict[Path, EmailMessage | None] = {}
+    for f in data.files:
+        kode = f.get("kode_bidang") or ""
+        if f.get("hasil") != "ditolak" or kode not in known:
+            continue
+        if accepted_at.get(kode, "") > str(f.get("diterima") or ""):
+            continue
+        path = ditolak_draft_path(ws, kode, data.periode, f["berkas"])
+        if dry_run:
+            out[path] = None
+            continue
+        lokasi = f.get("lokasi") or ""
+        rejected_path = ws.root / lokasi if lokasi else None
+        template = ws.template_path(kode, data.periode)
+        out[path] = ditolak_message(data.settings, data.master.bidang_info(kode), data.periode, f, rejected_path,
+                                    template if template.exists() else None, frm, when)
+    return out

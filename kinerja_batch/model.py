@@ -73,7 +73,8 @@ def period_data(ledger: Ledger, master: Master, settings: Settings, periode: Per
     status = collection_status(ledger, master, settings, periode, now=now)
     files = [
         {"berkas": r["nama_asli"], "sha256": r["sha256"], "hasil": r["hasil"], "lokasi": r["lokasi"],
-         "diterima": r["diterima"], "kode_bidang": r["kode_bidang"] or "", "periode": r["periode"] or ""}
+         "diterima": r["diterima"], "kode_bidang": r["kode_bidang"] or "", "periode": r["periode"] or "",
+         "kode": r["kode"] or "", "alasan": r["alasan"] or ""}
         for r in ledger.all_files()
         if r["periode"] == str(periode) or (not r["periode"] and periode == settings.periode_aktif)
     ]

@@ -190,6 +190,9 @@ def _wait_for(proc: Any, periode: Periode) -> None:
 
 def _write_drafts(ws: Workspace, data: PeriodData, report: RunReport, *, dry_run: bool) -> None:
     """Reminder and confirmation e-mail drafts of the period (issue 5); nothing is sent."""
-    from kinerja_batch.drafts import run_drafts
+    from kinerja_batch.drafts import NO_SENDER_NOTE, run_drafts
 
-    report.drafts += run_drafts(ws, data, report.konfirmasi, dry_run=dry_run)
+    written = run_drafts(ws, data, report.konfirmasi, dry_run=dry_run)
+    report.drafts += written
+    if written and not data.settings.email.pengirim and NO_SENDER_NOTE not in report.catatan:
+        report.catatan.append(NO_SENDER_NOTE)

@@ -34,6 +34,7 @@ class RunReport:
     tidak_berubah: list[str] = field(default_factory=list)  # rekap left as they were: nothing new
     waktu: dict[str, float] = field(default_factory=dict)  # seconds per phase: berkas, keluaran
     temuan_terbuka: int = 0
+    catatan: list[str] = field(default_factory=list)  # notes for the person reading the summary
 
     def count(self, hasil: str) -> int:
         return sum(1 for f in self.files if f.hasil == hasil)

@@ -4,21 +4,21 @@ from __future__ import annotations
 
 from pathlib import PurePath
 
-from kinerja_batch.report import RunReport
+from kinerja_batch.report import FileOutcome, RunReport
 
 _LABEL = {
     "diterima": "diterima",
     "konfirmasi": "jawaban konfirmasi",
     "ditolak": "ditolak",
     "duplikat": "duplikat",
-    "ditinggal": "ditinggal untuk run berikutnya",
+    "ditinggal": "ditinggal untuk proses berikutnya",
 }
 
 
 def run_summary(report: RunReport) -> str:
     """A short summary: counts, each file's fate, per-bidang status, where the rekap is."""
     lines = []
-    head = "Simulasi (--dry-run): tidak ada yang diubah." if report.dry_run else f"Run #{report.run_id} selesai."
+    head = "Simulasi (--dry-run): tidak ada yang diubah." if report.dry_run else f"Proses ke-{report.run_id} selesai."
     lines.append(head)
     counts = ", ".join(f"{report.count(k)} {label}" for k, label in _LABEL.items())
     lines.append(f"Berkas: {counts}; {len(report.ignored)} diabaikan.")
@@ -31,6 +31,8 @@ def run_summary(report: RunReport) -> str:
         lines.append(f"  [{_LABEL.get(f.hasil, f.hasil)}] {f.berkas}{extra}{where}")
         if detail or galat:
             lines.append(f"      {detail}{galat}")
+        if f.hasil == "ditolak" and not report.dry_run:
+            lines.append(f"      {_rejection_mail(report, f)}")
     for periode, rows in report.status.items():
         lines.append(f"Status pengumpulan {periode}:")
         for r in rows:
@@ -51,6 +53,28 @@ def run_summary(report: RunReport) -> str:
     if report.drafts:
         lines.append(f"Draf surel ({len(report.drafts)}, tidak dikirim): "
                      + ", ".join(sorted({str(PurePath(d).parent) for d in report.drafts})))
+    for note in report.catatan:
+        lines.append(f"Catatan: {note}")
     if report.needs_attention:
         lines.append("Perlu tindak lanjut: ada berkas ditolak atau galat; lihat alasan di inbox/ditolak/ dan rekap.")
     return "\n".join(lines)
+
+
+def _rejection_mail(report: RunReport, f: FileOutcome) -> str:
+    """Whether the rejected file got a draft to its bidang, and which."""
+    from kinerja_batch.config import safe_filename
+
+    if f.kode_bidang:
+        stem = safe_filename(PurePath(f.berkas).stem)[:40].strip("._") or "berkas"
+        drafts = [d for d in report.drafts
+                  if PurePath(d).name.startswith(f"ditolak_{safe_filename(f.kode_bidang)}_")
+                  and PurePath(d).stem.endswith(f"_{stem}")]
+        if drafts:
+            return f"Draf e-mail penolakan ke bidang {f.kode_bidang}: {drafts[0]}"
+        if any(row["kode_bidang"] == f.kode_bidang for rows in report.status.values() for row in rows):
+            return (f"Tanpa draf e-mail: bidang {f.kode_bidang} sudah mengirim kertas kerja lain yang diterima "
+                    "sesudahnya.")
+        return (f"Tanpa draf e-mail: bidang {f.kode_bidang} tidak ada di master; beri tahu pengirimnya langsung "
+                "(alasan ada di inbox/ditolak/).")
+    return ("Tanpa draf e-mail: bidang pengirimnya tidak diketahui dari isi berkas; beri tahu pengirimnya langsung "
+            "(alasan ada di inbox/ditolak/).")

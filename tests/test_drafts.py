@@ -36,8 +36,16 @@ def attachments(msg: EmailMessage) -> list[tuple[str, str, bytes]]:
             for part in msg.iter_attachments()]
 
 
+def set_sender(ws: Any, address: str, kontak: str = "") -> None:
+    """Write ``[email] pengirim`` (and ``kontak``) into the workspace's kinerja.toml, as the officer would."""
+    toml = ws.config_path.read_text(encoding="utf-8")
+    toml = toml.replace('pengirim = ""', f'pengirim = "{address}"', 1).replace('kontak = ""', f'kontak = "{kontak}"', 1)
+    ws.config_path.write_text(toml, encoding="utf-8")
+
+
 def test_templates_eml_one_draft_per_bidang(workspace):
     w = workspace
+    set_sender(w.ws, "perencanaan@diskominfo.sukamajukab.go.id", "Telp. (0262) 123456")
     result = invoke("-w", str(w.ws.root), "templates", "--periode", "2025-TW2", "--eml")
     assert result.exit_code == 0, result.output
     folder = w.ws.outbox / "email" / "2025-TW2"
@@ -53,13 +61,15 @@ def test_templates_eml_one_draft_per_bidang(workspace):
         msg = parse(path)
         assert [a.addr_spec for a in msg["To"].addresses] == [info["email"]]
         assert msg["To"].addresses[0].display_name == info["penanggung_jawab"]
-        assert msg["From"].addresses[0].addr_spec == "perencanaan@sukamajukab.go.id"
+        assert msg["From"].addresses[0].addr_spec == "perencanaan@diskominfo.sukamajukab.go.id"
+        assert msg["From"].addresses[0].display_name == "Subbag Perencanaan"
         assert msg["X-Unsent"] == "1"
         assert email.utils.parsedate_to_datetime(msg["Date"]).tzinfo is not None
         assert msg["Message-ID"]
         assert "Triwulan II Tahun 2025" in msg["Subject"] and info["nama_bidang"] in msg["Subject"]
         body = msg.get_body(("plain",)).get_content()
         assert deadline in body and info["nama_bidang"] in body and "Dengan hormat" in body
+        assert "Telp. (0262) 123456" in body and "perencanaan@diskominfo.sukamajukab.go.id" in body
         (name, ctype, payload), = attachments(msg)
         template = w.ws.template_path(kode, parse_periode("2025-TW2"))
         assert (name, ctype) == (template.name, XLSX)
@@ -73,9 +83,11 @@ def test_bidang_without_email_gets_a_draft_without_recipient(workspace):
     result = invoke("-w", str(w.ws.root), "templates", "--periode", "2025-TW1", "--eml", "--bidang", "SEK")
     assert result.exit_code == 0, result.output
     assert "tanpa alamat penerima" in result.output
+    # no [email] pengirim: no sender guessed from the bidang's domains, and the officer is told so
+    assert "Alamat pengirim draf e-mail belum diatur" in result.output and "[email] pengirim" in result.output
     msg = parse(w.ws.outbox / "email" / "2025-TW1" / "kertas_kerja_SEK_2025-TW1.eml")
     assert msg["To"] is None and msg["X-Unsent"] == "1"
-    assert msg["From"].addresses[0].addr_spec == "perencanaan@contoh.go.id"  # the domain of the other bidang
+    assert msg["From"] is None and msg["Message-ID"]
 
 
 def _sek_tw1(w, tmp_path, value: float = 1.0) -> None:
