@@ -108,6 +108,26 @@ def init(ctx: click.Context, folder: Path | None, paksa: bool) -> None:
     click.echo(f"Langkah berikutnya: kinerja-batch -w {ws.root} templates --periode {_active(ws)}")
 
 
+def _periode_warnings(settings: Any, periode: Any) -> list[str]:
+    """What the officer should know before kertas kerja of this period go out."""
+    out = []
+    if periode.tahun != settings.tahun:
+        out.append(f"periode {periode} bukan tahun ruang kerja ini ([periode] tahun = {settings.tahun} di "
+                   f"kinerja.toml). Bila tahun {periode.tahun} sudah mulai, ubah [periode] tahun dan aktif serta "
+                   "[batas_waktu] di kinerja.toml; bila salah ketik, jalankan lagi dengan periode yang benar.")
+    if settings.deadline(periode) is None:
+        out.append(f"kinerja.toml tidak menyebut batas waktu untuk {periode}: kertas kerja ditulis dengan batas "
+                   f"waktu \"(belum ditetapkan)\" dan tidak ada pengiriman yang dicatat terlambat. Tambahkan di "
+                   f"[batas_waktu], misalnya \"{periode}\" = {_example_deadline(periode)}.")
+    return out
+
+
+def _example_deadline(periode: Any) -> str:
+    """The 10th of the month after the quarter (the sample office's rule)."""
+    year, month = (periode.tahun + 1, 1) if periode.tw == 4 else (periode.tahun, 3 * periode.tw + 1)
+    return f"{year}-{month:02d}-10"
+
+
 def _active(ws: Workspace) -> str:
     try:
         return str(ws.settings().periode_aktif)
@@ -125,9 +145,12 @@ def _active(ws: Workspace) -> str:
 @click.option("--eml", "eml", is_flag=True,
               help="Tulis juga draf e-mail (.eml) per bidang ke outbox/email/<periode>/ dengan kertas kerja "
                    "terlampir. Tidak ada yang dikirim: buka drafnya di Outlook/Thunderbird lalu kirim sendiri.")
+@click.option("--timpa", "timpa", is_flag=True,
+              help="Tulis ulang kertas kerja yang sudah ada di templates_xlsx/<periode>/. Tanpa opsi ini kertas "
+                   "kerja yang sudah ditulis (mungkin sudah dikirim ke bidang) dibiarkan apa adanya.")
 @click.pass_context
 def templates(ctx: click.Context, workspace: Path | None, periode: str | None, bidang: tuple[str, ...],
-              eml: bool) -> None:
+              eml: bool, timpa: bool) -> None:
     """Tulis kertas kerja satu berkas per bidang ke templates_xlsx/<periode>/.
 
     Kertas kerja berisi indikator bidang dari master, target, realisasi triwulan
@@ -139,20 +162,36 @@ def templates(ctx: click.Context, workspace: Path | None, periode: str | None, b
       kinerja-batch templates --periode 2025-TW2
       kinerja-batch templates --periode 2025-TW2 --eml   # plus draf e-mail per bidang
       kinerja-batch -w /srv/kinerja templates --periode 2025-TW3 --bidang IKP --bidang TIK
+      kinerja-batch templates --periode 2025-TW2 --bidang IKP --timpa   # tulis ulang yang sudah ada
+
+    Kertas kerja yang sudah ada tidak ditimpa kecuali dengan --timpa.
     """
     from kinerja_batch.master import load_master
-    from kinerja_batch.templates import write_templates
+    from kinerja_batch.templates import TemplateInfo, write_templates
 
     ws = _resolve(ctx, workspace)
     settings = ws.settings()
     p = _periode_type(periode) or settings.periode_aktif
+    for warning in _periode_warnings(settings, p):
+        click.echo(f"Peringatan: {warning}", err=True)
     master = load_master(ws.master_path, cache_dir=ws.state_dir)
-    history = _history(ws, p)
-    written = write_templates(ws, master, settings, p, bidang or None, history=history)
+    wanted = list(bidang) or master.bidang_codes()
+    kept = [] if timpa else [k for k in wanted if k in master.bidang_codes() and ws.template_path(k, p).exists()]
+    written = []
+    if len(kept) < len(wanted):
+        history = _history(ws, p)
+        written = write_templates(ws, master, settings, p, [k for k in wanted if k not in kept], history=history)
     for info in written:
         click.echo(f"  {info.path.relative_to(ws.root)}  ({info.n_indikator} indikator)")
     click.echo(f"{len(written)} kertas kerja {p} ditulis ke {ws.templates_dir / str(p)}")
+    if kept:
+        click.echo(f"{len(kept)} kertas kerja yang sudah ada dibiarkan (mungkin sudah dikirim ke bidang); "
+                   "gunakan --timpa untuk menulis ulang:")
+        for kode in kept:
+            click.echo(f"  {ws.template_path(kode, p).relative_to(ws.root)}")
     if eml:
+        written = written + [TemplateInfo(ws.template_path(k, p), k, p, "", len(master.indikator_of(k)))
+                             for k in kept]
         from kinerja_batch.drafts import addresses, email_dir, template_drafts
 
         drafts = template_drafts(ws, master, settings, p, written)
@@ -253,8 +292,9 @@ def demo(folder: Path, paksa: bool) -> None:
     Membuat ruang kerja contoh, menulis kertas kerja TW I dan TW II, mensimulasikan
     kiriman bidang (tepat waktu, terlambat, belum mengirim, angka diketik sebagai teks,
     disimpan ulang dengan LibreOffice bila terpasang, angka janggal, berkas bukan Excel),
-    menjalankan pemrosesan (run), menjawab lembar konfirmasi sekali, lalu memproses
-    lagi. Ringkasan tiap langkah ditampilkan.
+    memproses kiriman seperti pemrosesan malam, menjawab lembar konfirmasi sekali
+    (satu bidang mengirim revisi yang belum diisi dan ditolak), lalu memproses lagi.
+    Ringkasan tiap langkah ditampilkan: berkas diterima dan ditolak beserta alasannya.
 
     \b
     Contoh:

@@ -222,7 +222,7 @@ def load_settings(path: Path) -> Settings:
         line = raw[: exc.start].count(b"\n") + 1
         raise SettingsError(
             f"Berkas pengaturan {path} bukan teks UTF-8 (baris {line}). Simpan ulang dengan pengodean UTF-8 "
-            "(Notepad: File > Simpan Sebagai > Pengodean: UTF-8), lalu jalankan perintahnya lagi."
+            "(Notepad: Berkas > Simpan Sebagai > Pengodean: UTF-8), lalu jalankan perintahnya lagi."
         ) from exc
     try:
         data = tomllib.loads(text)

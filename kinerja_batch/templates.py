@@ -55,6 +55,13 @@ class TemplateInfo:
     n_indikator: int
 
 
+def planning_contact(settings: Settings) -> str:
+    """Who the bidang ask about the kertas kerja: the planning office (``[email]`` of kinerja.toml), never the
+    bidang's own address."""
+    e = settings.email
+    return " / ".join(x for x in (e.nama_pengirim, settings.kantor.nama, e.pengirim, e.kontak) if x)
+
+
 def write_templates(
     workspace: Workspace,
     master: Master,
@@ -244,7 +251,7 @@ class _Writer:
             ("Periode", f"{self.periode.label} ({self.periode})"),
             ("Batas waktu", self._deadline_text()),
             ("Penanggung jawab", f"{b.get('penanggung_jawab', '')}  NIP {b.get('nip', '')}".strip()),
-            ("Kontak", "Subbag Perencanaan" + (f" / {b['email']}" if b.get("email") else "")),
+            ("Kontak", planning_contact(s)),
         ]
         r = 2
         for label, value in facts:
