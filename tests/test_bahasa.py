@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import click
 import pytest
 from click.testing import CliRunner
 
@@ -88,7 +87,6 @@ def test_command_list_shows_whole_summaries():
         else:  # a wrapped continuation
             listed[list(listed)[-1]] += " " + " ".join(line.split())
     assert sorted(listed) == sorted(cli.commands)
-    ctx = click.Context(cli)
     for name, text in listed.items():
         assert not text.endswith("..."), (name, text)
         assert text == cli.commands[name].get_short_help_str(limit=45), name
