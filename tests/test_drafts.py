@@ -162,3 +162,78 @@ def test_header_values_stay_on_one_line():
     parsed = BytesParser(policy=email.policy.default).parsebytes(raw)
     assert parsed["Bcc"] is None and parsed["Subject"] == "Baris kedua"
     assert [a.display_name for a in parsed["To"].addresses] == ["Nama Bcc: x@evil.invalid"] * 2
+
+
+def test_rejected_file_gets_a_draft_to_its_bidang(workspace, tmp_path):
+    """A kertas kerja of a known bidang that is rejected: a draft saying what was wrong, how to fix it and the
+    reason, with the file attached; a file whose bidang cannot be known gets no draft, and the summary says so."""
+    w = workspace
+    set_sender(w.ws, "perencanaan@diskominfo.sukamajukab.go.id")
+    paths = templates_for(w, "2025-TW1", ["SEK", "IKP"])
+    drop(w.ws, paths["IKP"], "ikp kosong.xlsx")  # sent back unfilled: TIDAK_ADA_ISIAN
+    csv = tmp_path / "data_bidang.xlsx"
+    csv.write_text("Kode Indikator;Realisasi\nIKU-01;80\n", encoding="utf-8")  # BUKAN_EXCEL, no bidang
+    drop(w.ws, csv, "data_bidang.xlsx")
+    result = CliRunner().invoke(cli, ["-w", str(w.ws.root), "run", "--periode", "2025-TW1"])
+    assert result.exit_code == 1, result.output  # rejected files need attention
+    folder = w.ws.outbox / "email" / "2025-TW1"
+    assert sorted(p.name for p in folder.glob("ditolak_*.eml")) == ["ditolak_IKP_2025-TW1_ikp_kosong.eml"]
+    out = result.output
+    assert "Draf e-mail penolakan ke bidang IKP: outbox/email/2025-TW1/ditolak_IKP_2025-TW1_ikp_kosong.eml" in out
+    csv_part = out.split("data_bidang.xlsx", 1)[1].split("[", 1)[0]
+    assert "Tanpa draf e-mail: bidang pengirimnya tidak diketahui" in csv_part
+
+    msg = parse(folder / "ditolak_IKP_2025-TW1_ikp_kosong.eml")
+    info = w.master.bidang_info("IKP")
+    assert [a.addr_spec for a in msg["To"].addresses] == [info["email"]]
+    assert msg["From"].addresses[0].addr_spec == "perencanaan@diskominfo.sukamajukab.go.id"
+    assert msg["X-Unsent"] == "1"
+    assert "Ditolak" in msg["Subject"] and "Triwulan I Tahun 2025" in msg["Subject"] and info["nama_bidang"] in msg[
+        "Subject"]
+    body = msg.get_body(("plain",)).get_content()
+    assert "Berkas   : ikp kosong.xlsx" in body
+    assert "Masalah  : Tidak ada isian (TIDAK_ADA_ISIAN)" in body
+    assert "belum berisi realisasi sama sekali. Isi kolom Realisasi" in body  # the reason text, with the fix
+    deadline = format_tanggal(w.settings.deadline(parse_periode("2025-TW1")), hari=True)
+    assert f"batas waktu {deadline} sudah lewat" in body
+    files = attachments(msg)
+    assert [name for name, _, _ in files] == ["ikp kosong.xlsx", "kertas_kerja_IKP_2025-TW1.xlsx"]
+    assert files[0][2] == (w.ws.ditolak / "ikp kosong.xlsx").read_bytes()
+    assert files[1][2] == paths["IKP"].read_bytes()
+
+    # IKP sends its filled kertas kerja: the rejection draft no longer applies and is removed
+    codes = list(w.master.indikator_of("IKP")["kode_indikator"])
+    drop(w.ws, fill_kertas_kerja(paths["IKP"], tmp_path / "ikp.xlsx", dict.fromkeys(codes, 100)))
+    report = run_batch(w, periode=parse_periode("2025-TW1"))
+    assert not list(folder.glob("ditolak_*.eml"))
+    assert not any("ditolak_" in d for d in report.drafts)
+
+
+def test_rejected_file_too_big_or_damaged_is_named_not_attached(workspace, tmp_path):
+    w = workspace
+    bad = tmp_path / "rusak.xlsx"
+    bad.write_bytes(b"PK\x03\x04 potongan")
+    rejected = {"berkas": "rusak.xlsx", "kode": "RUSAK", "alasan": "Berkas 'rusak.xlsx' rusak atau terpotong.",
+                "diterima": "2025-04-12 09:30:00", "lokasi": "inbox/ditolak/rusak.xlsx"}
+    msg = drafts.ditolak_message(w.settings, w.master.bidang_info("SEK"), parse_periode("2025-TW1"), rejected, bad,
+                                 None, None)
+    parsed = BytesParser(policy=email.policy.default).parsebytes(msg.as_bytes())
+    assert attachments(parsed) == [] and parsed["From"] is None
+    body = parsed.get_body(("plain",)).get_content()
+    assert "tidak kami lampirkan" in body and "inbox/ditolak/rusak.xlsx" in body
+    assert "12 April 2025 pukul 09.30" in body and "Berkas rusak (RUSAK)" in body
+
+
+def test_petunjuk_contact_is_the_planning_office(workspace):
+    import openpyxl
+
+    w = workspace
+    set_sender(w.ws, "perencanaan@diskominfo.sukamajukab.go.id", "Telp. (0262) 123456")
+    result = invoke("-w", str(w.ws.root), "templates", "--periode", "2025-TW2", "--bidang", "IKP")
+    assert result.exit_code == 0, result.output
+    sheet = openpyxl.load_workbook(w.ws.template_path("IKP", parse_periode("2025-TW2")))["Petunjuk"]
+    rows = {row[1]: row[2] for row in sheet.iter_rows(values_only=True) if len(row) > 2 and row[1]}
+    kontak = rows["Kontak"]
+    assert kontak.startswith("Subbag Perencanaan") and "perencanaan@diskominfo.sukamajukab.go.id" in kontak
+    assert "Telp. (0262) 123456" in kontak and w.settings.kantor.nama in kontak
+    assert w.master.bidang_info("IKP")["email"] not in kontak  # not the bidang's own address
