@@ -122,7 +122,7 @@ def scan_inbox(ws: Workspace, settings: Settings, now: float | None = None) -> S
             out.left.append((e.name, "sedang dibuka di Excel/LibreOffice (ada berkas kunci); diproses setelah ditutup"))
         elif now - st.st_mtime < wait:
             out.left.append((e.name, f"baru berubah kurang dari {settings.tunggu_menit:g} menit lalu; "
-                                     "mungkin masih disalin, diproses pada run berikutnya"))
+                                     "mungkin masih disalin, diproses pada proses berikutnya"))
         else:
             ready.append(InboxEntry(Path(e.path), st.st_size, st.st_mtime))
     out.ready = sorted(ready, key=lambda x: (x.mtime, x.path.name))
@@ -405,7 +405,7 @@ class _Processor:
             elif sniffed.finding is not None and sniffed.retry:
                 self.report.files.append(FileOutcome(entry.path.name, "ditinggal", kode=sniffed.finding.code,
                                                      pesan="berkas tampak terpotong dan baru berubah; mungkin "
-                                                           "masih disalin, diperiksa lagi pada run berikutnya"))
+                                                           "masih disalin, diperiksa lagi pada proses berikutnya"))
             elif sniffed.finding is not None:
                 self._reject(entry, sha, sniffed.finding)
             else:
@@ -456,7 +456,7 @@ class _Processor:
             reason = _reason_text(row["alasan"], name) if row["hasil"] == "ditolak" else None
             self._move(entry.path, dest, reason)
             self.report.files.append(FileOutcome(name, row["hasil"], kode=row["kode"] or "",
-                                                 pesan="pemindahan yang terputus pada run sebelumnya diselesaikan",
+                                                 pesan="pemindahan yang terputus pada proses sebelumnya diselesaikan",
                                                  kode_bidang=row["kode_bidang"] or "", periode=row["periode"] or "",
                                                  lokasi=row["lokasi"]))
             return

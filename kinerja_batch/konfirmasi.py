@@ -153,7 +153,7 @@ def instructions() -> list[str]:
         "pada baris temuan yang dimaksud. Baris yang Tanggapannya kosong dianggap belum dijawab dan akan "
         "muncul lagi.",
         "Jangan mengubah kolom abu-abu, nama lembar, atau urutan kolom. Simpan sebagai .xlsx, lalu kirim "
-        "kembali ke Subbag Perencanaan; jawaban diproses otomatis pada run berikutnya.",
+        "kembali ke Subbag Perencanaan; jawaban diproses otomatis pada pemrosesan berikutnya (tiap malam).",
     ]
 
 

@@ -113,7 +113,7 @@ def format_status(report: dict[str, Any]) -> str:
         when = "belum ditetapkan di kinerja.toml"
     lines = [f"Status pengumpulan {report['label']} ({report['periode']})", f"Batas waktu: {when}"]
     if not report["ada_buku_besar"]:
-        lines.append("Belum ada buku besar (belum pernah run): semua bidang belum mengumpulkan.")
+        lines.append("Belum ada buku besar (belum pernah diproses): semua bidang belum mengumpulkan.")
     lines.append("")
     table = [list(HEADERS)]
     for b in report["bidang"]:

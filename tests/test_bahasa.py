@@ -14,6 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from kinerja_batch.cli import cli
+from kinerja_batch.periode import parse_periode
 
 ENGLISH = {
     "usage", "options", "option", "commands", "command", "args", "arguments", "argument", "error", "cannot",
@@ -180,3 +181,30 @@ def test_settings_file_not_utf8_or_missing(tmp_path):
     result = invoke(["-w", str(root), "status"])
     assert result.exit_code == 1
     assert_indonesian(result.output)
+
+
+# ------------------------------------------------------------------------------------------------
+# what a run prints and writes: "proses ke-2", never "run #2" / "ID run"
+
+def test_run_summary_and_rekap_say_proses_not_run(workspace, tmp_path):
+    import openpyxl
+    from conftest import drop, fill_kertas_kerja, templates_for
+
+    w = workspace
+    paths = templates_for(w, "2025-TW1", ["SEK"])
+    codes = list(w.master.indikator_of("SEK")["kode_indikator"])
+    drop(w.ws, fill_kertas_kerja(paths["SEK"], tmp_path / "sek.xlsx", dict.fromkeys(codes, 100)))
+    first = invoke(["-w", str(w.ws.root), "run", "--periode", "2025-TW1"])
+    (tmp_path / "catatan.xlsx").write_text("bukan buku kerja", encoding="utf-8")
+    drop(w.ws, tmp_path / "catatan.xlsx")
+    second = invoke(["-w", str(w.ws.root), "run", "--periode", "2025-TW1"])
+    assert first.output.startswith("Proses ke-1 selesai.") and second.output.startswith("Proses ke-2 selesai.")
+    for out in (first.output, second.output):
+        assert_indonesian(out)
+
+    wb = openpyxl.load_workbook(w.ws.rekap_path(parse_periode("2025-TW1")), read_only=True)
+    ringkasan = " ".join(str(v) for row in wb["Ringkasan"].iter_rows(max_row=8, values_only=True) for v in row if v)
+    info = {row[0]: row[1] for row in wb["Info Proses"].iter_rows(values_only=True) if row and row[0]}
+    wb.close()
+    assert "(proses ke-2)" in ringkasan and "run" not in ringkasan.lower()
+    assert info["ID proses"] == "2" and "ID run" not in info

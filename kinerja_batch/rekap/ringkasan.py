@@ -59,7 +59,7 @@ class RingkasanSheet(RekapBase):
         facts = [
             f"Periode: {self.p.label} ({self.p})",
             f"Batas waktu pengumpulan: {format_tanggal(deadline, hari=True) if deadline else '(belum ditetapkan)'}",
-            f"Waktu proses: {when}" + (f" (run #{self.d.run_id})" if self.d.run_id else ""),
+            f"Waktu proses: {when}" + (f" (proses ke-{self.d.run_id})" if self.d.run_id else ""),
         ]
         for i, text in enumerate(facts):
             self.merge(ws, 2 + i, 0, 2 + i, last_col, text, f["plain"])

@@ -81,7 +81,7 @@ class TableSheets(RekapBase):
             ["Periode", f"{self.p} ({self.p.label})"],
             ["Batas waktu", format_tanggal(deadline, hari=True) if deadline else "-"],
             ["Waktu proses", self.d.run_time],
-            ["ID run", "" if self.d.run_id is None else str(self.d.run_id)],
+            ["ID proses", "" if self.d.run_id is None else str(self.d.run_id)],
             ["Versi kinerja-batch", __version__],
             ["Master indikator (sha256)", self.d.master.sha256],
             ["Rumus Realisasi s.d. TW", "Kumulatif: jumlah triwulan yang dilaporkan; Posisi Akhir: nilai triwulan "
