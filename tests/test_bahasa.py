@@ -208,3 +208,22 @@ def test_run_summary_and_rekap_say_proses_not_run(workspace, tmp_path):
     wb.close()
     assert "(proses ke-2)" in ringkasan and "run" not in ringkasan.lower()
     assert info["ID proses"] == "2" and "ID run" not in info
+
+
+def test_readme_starts_with_the_indonesian_user_guide():
+    root = Path(__file__).resolve().parents[1]
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    guide, developer = readme.split("## For developers and administrators (English)", 1)
+    for heading in ("## Panduan pengguna", "### Apa ini", "### Dua perintah", "### Alur kerja tiap triwulan",
+                    "### Membaca rekap", "### Bila berkas ditolak", "### Pengaturan (`kinerja.toml`)",
+                    "### Kode keluar"):
+        assert heading in guide, heading
+    # the guide's test command is exactly what CI runs, and the demo command is there too
+    ci = (root / ".ci" / "run").read_text(encoding="utf-8").strip().splitlines()[-1]
+    assert ci in guide and ci in developer
+    assert "python3 -m venv .venv && .venv/bin/pip install -e . && .venv/bin/kinerja-batch demo" in guide
+    # every settings table of kinerja.toml is explained to the officer
+    from kinerja_batch.config import default_toml
+
+    tables = re.findall(r"^\[(\w+)\]", default_toml(), flags=re.M)
+    assert tables and all(f"`[{t}]`" in guide for t in tables), tables
