@@ -103,7 +103,8 @@ def init(ctx: click.Context, folder: Path | None, paksa: bool) -> None:
     root = folder or _resolve(ctx, None).root
     ws = init_workspace(root, force=paksa)
     click.echo(f"Ruang kerja dibuat di {ws.root}")
-    click.echo(f"  - {ws.config_path.name}: sesuaikan nama kantor, periode aktif dan batas waktu")
+    click.echo(f"  - {ws.config_path.name}: sesuaikan nama kantor, periode aktif, batas waktu dan alamat e-mail "
+               "Subbag Perencanaan ([email] pengirim)")
     click.echo(f"  - {ws.master_path.name}: ganti dengan master indikator kantor Anda")
     click.echo(f"Langkah berikutnya: kinerja-batch -w {ws.root} templates --periode {_active(ws)}")
 
