@@ -209,6 +209,38 @@ def _unknown_key_message(dotted: str, is_table: bool, known: set[str], tables: s
     return f"{dotted}: kunci tidak dikenal di {where} (perbaiki namanya atau hapus barisnya).{hint}"
 
 
+_HEADER = re.compile(r"^\s*\[\s*([^\[\]]+?)\s*\]\s*(?:#.*)?$")
+_KEY = re.compile(r"^\s*(\"[^\"]*\"|'[^']*'|[A-Za-z0-9_-]+)\s*=")
+_ERROR_KEY = re.compile(r"^(\[[^\]]+\]|[A-Za-z0-9_.\-]+)")
+
+
+def _key_lines(text: str) -> dict[str, int]:
+    """{dotted key or "[table]": line number} of a kinerja.toml (a plain scan; the file already parsed)."""
+    out: dict[str, int] = {}
+    table = ""
+    for number, line in enumerate(text.splitlines(), 1):
+        header = _HEADER.match(line)
+        if header:
+            table = header[1].replace('"', "").replace("'", "").replace(" ", "")
+            out.setdefault(f"[{table}]", number)
+            continue
+        key = _KEY.match(line)
+        if key:
+            out.setdefault(f"{table}.{key[1].strip(chr(34) + chr(39))}" if table else key[1], number)
+    return out
+
+
+def _with_lines(errors: list[str], text: str) -> list[str]:
+    """Each error that starts with a key (or a [table]) gets the line where that key is written."""
+    lines = _key_lines(text)
+    out = []
+    for error in errors:
+        key = _ERROR_KEY.match(error)
+        number = lines.get(key[1]) if key else None
+        out.append(f"baris {number}: {error}" if number else error)
+    return out
+
+
 def load_settings(path: Path) -> Settings:
     """Read and check kinerja.toml."""
     if not path.exists():
@@ -230,10 +262,11 @@ def load_settings(path: Path) -> Settings:
         from kinerja_batch.toml_messages import describe
 
         raise SettingsError(describe(path, text, str(exc))) from exc
-    return settings_from_dict(data, source=str(path))
+    return settings_from_dict(data, source=str(path), text=text)
 
 
-def settings_from_dict(data: dict[str, Any], source: str = CONFIG_NAME) -> Settings:
+def settings_from_dict(data: dict[str, Any], source: str = CONFIG_NAME, text: str | None = None) -> Settings:
+    """Check the parsed kinerja.toml; ``text`` (the file itself) lets each error name its line."""
     r = _Reader(data)
     d = Settings()
     kantor = Kantor(
@@ -324,7 +357,8 @@ def settings_from_dict(data: dict[str, Any], source: str = CONFIG_NAME) -> Setti
     )
     r.unknown_keys()
     if r.errors:
-        raise SettingsError(f"Pengaturan di {source} tidak valid; perbaiki lalu jalankan lagi:", r.errors)
+        errors = _with_lines(r.errors, text) if text is not None else r.errors
+        raise SettingsError(f"Pengaturan di {source} tidak valid; perbaiki lalu jalankan lagi:", errors)
     return settings
 
 

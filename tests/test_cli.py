@@ -140,6 +140,9 @@ def test_unknown_keys_and_empty_values_refused_all_at_once_with_the_nearest_key(
     _edit_toml(root, ("tunggu_menit = 1", "tunggu_menitt = 5"))
     out = invoke("-w", str(root), "status").output
     assert "inbox.tunggu_menitt: kunci tidak dikenal di [inbox]" in out and "Maksudnya tunggu_menit?" in out
+    lines = (root / "kinerja.toml").read_text(encoding="utf-8").splitlines()
+    where = next(i for i, line in enumerate(lines, 1) if line.startswith("tunggu_menitt"))
+    assert f"baris {where}: inbox.tunggu_menitt" in out  # where to look in Notepad
     # a key in the wrong table is sent home
     invoke("init", str(root), "--paksa")
     _edit_toml(root, ("[periode]\n", "[periode]\nkota = \"Sukamaju\"\n"))
