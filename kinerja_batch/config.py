@@ -462,9 +462,9 @@ kata_sandi = ""               # kata sandi proteksi lembar kertas kerja (kosong 
 # Subbag Perencanaan sebagai pengirim draf e-mail (outbox/email/) dan kontak di lembar Petunjuk
 # setiap kertas kerja. Tidak ada e-mail yang dikirim otomatis.
 [email]
-pengirim = "{pengirim}"            # alamat e-mail kantor; kosong = draf tanpa pengirim (diisi program e-mail Anda)
+pengirim = "{pengirim}"                 # alamat e-mail kantor; kosong = draf tanpa pengirim (diisi program e-mail Anda)
 nama_pengirim = "Subbag Perencanaan"
-kontak = "{kontak}"                # telepon / WhatsApp Subbag Perencanaan (boleh kosong)
+kontak = "{kontak}"                   # telepon / WhatsApp Subbag Perencanaan (boleh kosong)
 """
 
 
