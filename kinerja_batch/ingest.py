@@ -2,9 +2,10 @@
 
 Reading is by header text, never by position: the entry sheet is the one whose header row holds
 ``Kode Indikator`` and ``Realisasi`` (or ``Kode Temuan`` and ``Tanggapan`` for a confirmation
-workbook), searched in the first rows of every sheet. Values come from python-calamine; for
-xlsx/xlsm the input columns are also looked up in the sheet XML, because calamine shows Excel
-error cells and formulas without a cached result as blanks and does not give number formats.
+workbook), searched in the first rows of every sheet. Values come from python-calamine (xlsx,
+xlsm, xls) or from :class:`kinerja_batch.formats.OdsWorkbook` (ods); what calamine cannot tell of
+the numeric columns (error cells, formulas without a cached result, percent and date formats) is
+read from the file itself by :mod:`kinerja_batch.formats`, the same for every format.
 
 Everything here runs inside a child process with memory and time limits (see batch.py), so it
 returns plain picklable data.
@@ -12,13 +13,15 @@ returns plain picklable data.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import zipfile
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
-from kinerja_batch import layout
+from kinerja_batch import formats, layout
+from kinerja_batch.formats import CellInfo
 from kinerja_batch.layout import normalise_header
 from kinerja_batch.numbers import format_angka_ringkas
 
@@ -39,15 +42,6 @@ class ReadError(Exception):
 
 
 @dataclass
-class CellInfo:
-    """What the sheet XML says of an input cell that calamine cannot tell."""
-
-    error: str | None = None  # '#DIV/0!' ...
-    formula_without_value: str | None = None  # the formula text
-    percent: bool = False
-
-
-@dataclass
 class RawWorkbook:
     """One workbook as read: metadata, the entry sheet, and its rows."""
 
@@ -62,6 +56,7 @@ class RawWorkbook:
     rows: list[tuple[int, list[Any]]] = field(default_factory=list)  # (excel_row, values of the row)
     title_text: str = ""
     cells: dict[str, CellInfo] = field(default_factory=dict)  # 'J14' -> what calamine cannot tell
+    date1904: bool = False  # the workbook counts dates from 1904 (old Mac Excel)
 
     def column(self, header: str) -> int | None:
         return self.columns.get(normalise_header(header))
@@ -86,25 +81,43 @@ class RawWorkbook:
 
 def read_workbook(path: Path, fmt: str, max_rows: int = 20000) -> RawWorkbook:
     """Read the metadata and the entry sheet of a workbook (any format python-calamine reads)."""
-    from python_calamine import CalamineWorkbook
-
-    try:
-        wb = CalamineWorkbook.from_path(str(path))
-    except Exception as exc:  # calamine raises its own error types for every kind of damage
-        text = str(exc)
-        if "password" in text.lower() or "encrypt" in text.lower():
-            raise ReadError("TERENKRIPSI", "berkas terenkripsi") from exc
-        raise ReadError("RUSAK", f"tidak dapat dibuka: {text[:120]}") from exc
+    wb = _open(path, fmt, max_rows)
     try:
         names = list(wb.sheet_names)
         meta = _read_meta(wb, names)
         out = RawWorkbook(format=fmt, sheet_names=names, meta=meta, kind=meta.get("jenis") or None)
         _find_entry_sheet(wb, names, out, max_rows)
+        if out.sheet and fmt == "ods":
+            out.cells = _cells_of(out, wb.get_sheet_by_name(out.sheet).cells)
     finally:
         wb.close()
-    if out.sheet and fmt in ("xlsx", "xlsm"):
-        out.cells = _input_cell_info(path, out)
+    if out.sheet and fmt != "ods":
+        out.cells = _file_cell_info(path, fmt, out)
+    _settle_numbers(out)
     return out
+
+
+def _open(path: Path, fmt: str, max_rows: int) -> Any:
+    if fmt == "ods":
+        # calamine cannot open the pretty-printed .ods Gnumeric writes, and loses error cells and
+        # percent formats of every .ods: the ods reader of formats.py reads it whole
+        try:
+            return formats.OdsWorkbook(path, max_rows=max_rows)
+        except formats.OdsTooManyRows as exc:
+            raise ReadError("TERLALU_BESAR", f"lembar '{exc.sheet}' berisi isian sampai baris "
+                                             f"{format_angka_ringkas(exc.row)}, batas "
+                                             f"{format_angka_ringkas(max_rows)} baris") from exc
+        except Exception as exc:  # zip, XML and defusedxml errors of a damaged file
+            raise ReadError("RUSAK", f"tidak dapat dibuka: {str(exc)[:120]}") from exc
+    from python_calamine import CalamineWorkbook
+
+    try:
+        return CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # calamine raises its own error types for every kind of damage
+        text = str(exc)
+        if "password" in text.lower() or "encrypt" in text.lower():
+            raise ReadError("TERENKRIPSI", "berkas terenkripsi") from exc
+        raise ReadError("RUSAK", f"tidak dapat dibuka: {text[:120]}") from exc
 
 
 def _read_meta(wb: Any, names: list[str]) -> dict[str, str]:
@@ -162,106 +175,84 @@ def _has_content(row: list[Any]) -> bool:
 
 
 # ------------------------------------------------------------------------------------------------
-# what calamine cannot tell: error cells, formulas without a cached value, percent formats
+# what calamine cannot tell: error cells, formulas without a cached value, percent and date formats
 
-_CELL = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"([^>]*?)(?:/>|>(.*?)</c>)', re.S)
-_ATTR_T = re.compile(rb'\bt="([a-z]+)"')
-_ATTR_S = re.compile(rb'\bs="(\d+)"')
-_F = re.compile(rb"<f[^>]*?(?:/>|>(.*?)</f>)", re.S)
-_V = re.compile(rb"<v>(.*?)</v>", re.S)
+# the columns whose cells are numbers: their error cells, formulas and number formats are read
+_NUMERIC_COLUMNS = (*layout.NUMERIC_INPUT_HEADERS, layout.H_TARGET_TAHUNAN, layout.H_TARGET_SD, "Nilai Koreksi")
+_TEMPORAL = (dt.date, dt.time, dt.timedelta)  # dt.datetime is a dt.date
 
 
-def _input_cell_info(path: Path, raw: RawWorkbook) -> dict[str, CellInfo]:
-    """Scan the entry sheet's XML for the numeric input columns only."""
-    letters = []
-    for header in layout.NUMERIC_INPUT_HEADERS + ("Nilai Koreksi",):
-        c = raw.column(header)
-        if c is not None:
-            letters.append(layout.col_letter(c).encode())
-    if not letters:
+def _numeric_columns(raw: RawWorkbook) -> list[int]:
+    return sorted({c for h in _NUMERIC_COLUMNS if (c := raw.column(h)) is not None})
+
+
+def _file_cell_info(path: Path, fmt: str, raw: RawWorkbook) -> dict[str, CellInfo]:
+    """Scan the entry sheet of an xlsx/xlsm (its XML) or xls (its BIFF records), numeric columns only."""
+    columns = _numeric_columns(raw)
+    if not columns:
         return {}
-    wanted = set(letters)
-    out: dict[str, CellInfo] = {}
+    if fmt == "xls":
+        found = formats.xls_cells(path, raw.sheet, columns, raw.header_row)
+        if found is None:
+            return {}
+        raw.date1904 = found.date1904
+        return _cells_of(raw, found.cells)
     with zipfile.ZipFile(path) as zf:
-        member = _sheet_member(zf, raw.sheet)
+        member = formats.sheet_member(zf, raw.sheet)
         if member is None:
             return {}
-        xml = zf.read(member)
-        percent_styles: set[int] | None = None
-        for m in _CELL.finditer(xml):
-            col, row, attrs, body = m.group(1), m.group(2), m.group(3), m.group(4) or b""
-            if col not in wanted or int(row) <= raw.header_row:
-                continue
-            info = CellInfo()
-            t = _ATTR_T.search(attrs)
-            ctype = t.group(1) if t else b"n"
-            f = _F.search(body)
-            v = _V.search(body)
-            if ctype == b"e":
-                info.error = (v.group(1).decode("utf-8", "replace") if v else "#N/A") or "#N/A"
-            elif f is not None and (v is None or (v.group(1) == b"" and ctype != b"str")):
-                info.formula_without_value = "=" + _unescape((f.group(1) or b"").decode("utf-8", "replace"))
-            s = _ATTR_S.search(attrs)
-            if s is not None and ctype == b"n" and v is not None:
-                if percent_styles is None:
-                    percent_styles = _percent_styles(zf)
-                info.percent = int(s.group(1)) in percent_styles
-            if info.error or info.formula_without_value or info.percent:
-                out[f"{col.decode()}{row.decode()}"] = info
-    return out
+        styles = formats.xlsx_styles(zf)
+        raw.date1904 = styles.date1904
+        return _cells_of(raw, formats.xlsx_cells(zf, member, styles, columns, raw.header_row))
 
 
-def _unescape(text: str) -> str:
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&apos;", "'").replace(
-        "&amp;", "&"
-    )
+def _cells_of(raw: RawWorkbook, cells: formats.Cells) -> dict[str, CellInfo]:
+    """The infos of the numeric columns below the header row, keyed by cell reference."""
+    columns = set(_numeric_columns(raw))
+    return {layout.cell_ref(r, c): info for (r, c), info in cells.items() if c in columns and r >= raw.header_row}
 
 
-def _sheet_member(zf: zipfile.ZipFile, sheet_name: str) -> str | None:
-    """The zip member holding a sheet, from workbook.xml and its relationships."""
-    from defusedxml import ElementTree
+def _settle_numbers(raw: RawWorkbook) -> None:
+    """Every format alike: integers as floats, and a number is a date only when its format shows one.
 
-    ns_main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-    ns_rel = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-    try:
-        wb = ElementTree.fromstring(zf.read("xl/workbook.xml"))
-        rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
-    except KeyError:
-        return None
-    rid = None
-    for sheet in wb.iter(f"{ns_main}sheet"):
-        if sheet.get("name") == sheet_name:
-            rid = sheet.get(f"{ns_rel}id")
-    if rid is None:
-        return None
-    for rel in rels:
-        if rel.get("Id") == rid:
-            target = rel.get("Target", "")
-            if target.startswith("/"):
-                return target.lstrip("/")
-            return str(PurePosixPath("xl") / target)
-    return None
+    Readers guess dates from number formats and guess wrong (calamine takes the formats a
+    Gnumeric .xls numbers from 50 for Excel's built-in dates 50-58). The stored value of a number
+    and of a date is the same serial; what the person saw is its format. So a cell whose own
+    format shows a date holds a date (a galat in a numeric column, domain §5), any other holds
+    the number stored, whatever the reader made of it.
+    """
+    by_row = dict(raw.rows)
+    for _, values in raw.rows:
+        for i, v in enumerate(values):
+            if isinstance(v, int) and not isinstance(v, bool):
+                values[i] = float(v)
+    for ref, info in raw.cells.items():
+        if info.serial is None:
+            continue
+        m = _REF.fullmatch(ref)
+        if m is None:
+            continue
+        row = by_row.get(int(m.group(2)))
+        c = _col_index(m.group(1))
+        if row is None or c >= len(row):
+            continue
+        v = row[c]
+        if info.date_format and isinstance(v, float):
+            row[c] = formats.serial_to_datetime(info.serial, raw.date1904) or v
+        elif not info.date_format and isinstance(v, _TEMPORAL):
+            row[c] = info.serial
 
 
-_BUILTIN_PERCENT = {9, 10}
+_REF = re.compile(r"([A-Z]{1,3})(\d+)")
 
 
-def _percent_styles(zf: zipfile.ZipFile) -> set[int]:
-    """Indexes of cellXfs whose number format shows percent."""
-    from defusedxml import ElementTree
+def _col_index(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n - 1
 
-    ns = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-    try:
-        styles = ElementTree.fromstring(zf.read("xl/styles.xml"))
-    except KeyError:
-        return set()
-    custom = {
-        int(nf.get("numFmtId", "0"))
-        for nf in styles.iter(f"{ns}numFmt")
-        if "%" in re.sub(r'"[^"]*"|\\.', "", nf.get("formatCode", ""))
-    }
-    percent_ids = _BUILTIN_PERCENT | custom
-    xfs = styles.find(f"{ns}cellXfs")
-    if xfs is None:
-        return set()
-    return {i for i, xf in enumerate(xfs) if int(xf.get("numFmtId", "0")) in percent_ids}
+
+# kept for master.py, which reads the master's xlsx with the same package helpers
+_sheet_member = formats.sheet_member
+_unescape = formats.unescape

@@ -201,13 +201,17 @@ class _Writer:
                                  "text_wrap": True, "align": "center", "valign": "vcenter"}),
             "locked_text": add({**locked, "text_wrap": True}),
             "locked_bold": add({**locked, "text_wrap": True, "bold": True}),
-            "locked_num": add({**locked, "num_format": "#,##0.##########"}),
+            # Only Excel's built-in number formats (General 0, 0.00 2, #,##0 3, @ 49): every program
+            # writes them under their own id. A custom format gets an id chosen by the writer, and
+            # Gnumeric's .xls numbers them from 50, which readers take for Excel's built-in dates
+            # 50-58 (a target of 90 read back as 1900-03-30). General shows a target whole.
+            "locked_num": add({**locked, "num_format": "General"}),
             "locked_center": add({**locked, "align": "center"}),
             "locked_rp": add({**locked, "num_format": "#,##0"}),
             "input_num": add({**inp, "num_format": "General"}),
             "input_rp": add({**inp, "num_format": "#,##0"}),
             "input_text": add({**inp, "text_wrap": True, "num_format": "@"}),
-            "calc_num": add({**calc, "num_format": "#,##0.##########"}),
+            "calc_num": add({**calc, "num_format": "General"}),
             "calc_pct": add({**calc, "num_format": "0.00"}),
             "legend_input": add({**inp, "font_size": 8}),
             "legend_empty": add({**base, "bg_color": WARNA_KOSONG, "font_size": 8}),

@@ -1,0 +1,761 @@
+"""What a cell holds beyond its value, read the same from every accepted format (intake layer).
+
+python-calamine gives the values of a workbook, but not everything a cell says: it shows Excel
+error cells and formulas without a cached result as blanks, it does not give number formats
+(85% is 0.85), it guesses dates from number formats by itself (a Gnumeric .xls numbers its own
+formats from 50, which calamine takes for Excel's built-in date formats 50-58: a target of 90
+comes back as 1900-03-30), and it cannot open the pretty-printed .ods Gnumeric writes. This
+module reads those facts from the file itself, one reader per container:
+
+- xlsx/xlsm: the sheet XML, whatever its namespace (transitional or ISO strict), prefix
+  (``<x:c>``) or cell addressing (``r`` attributes may be left out: position by order);
+- xls: the BIFF8 records of the Workbook stream (cells, XF and FORMAT records);
+- ods: content.xml, read whole by :class:`OdsWorkbook` (values too: calamine is not used).
+
+A number's date-ness is decided here from its number format, never by a reader's guess: a cell
+whose format shows a date or time holds a date (the person typed one; domain §5 makes that a
+``BUKAN_ANGKA`` in a numeric column), any other number is the number stored.
+
+Uses only the standard library and defusedxml; nothing here knows about findings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import struct
+import zipfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import IO, Any
+
+from kinerja_batch.numbers import EXCEL_ERRORS
+
+
+@dataclass
+class CellInfo:
+    """What a reader of values cannot tell of a cell."""
+
+    error: str | None = None  # '#DIV/0!', 'Err:502' ...
+    formula_without_value: str | None = None  # the formula text
+    percent: bool = False
+    serial: float | None = None  # the number stored, for a numeric cell with a number format
+    date_format: bool = False  # that number format shows a date or time
+
+
+Cells = dict[tuple[int, int], CellInfo]  # (0-based row, 0-based column) -> info
+
+
+# ------------------------------------------------------------------------------------------------
+# number formats
+
+_FMT_LITERAL = re.compile(r'"[^"]*"|\\.|_.|\*.|\[(?![hms]+\])[^\]]*\]', re.I)
+_FMT_DATE = re.compile(r"[dmyhs]", re.I)
+# Excel's built-in number formats that change how a number reads (ECMA-376 18.8.30); 27-36 and
+# 50-58 are dates in East Asian locales. A format written in the file always wins over these.
+BUILTIN_PERCENT = frozenset({9, 10})
+BUILTIN_DATE = frozenset({*range(14, 23), *range(27, 37), *range(45, 48), *range(50, 59)})
+
+
+def is_percent_format(code: str) -> bool:
+    """``0%``, ``0.00%``: a '%' that is not quoted or escaped scales the number by 100."""
+    return "%" in _FMT_LITERAL.sub("", code.split(";")[0])
+
+
+def is_date_format(code: str) -> bool:
+    """A format that shows a number as a date or time (``dd/mm/yyyy``, ``[h]:mm``); General is not."""
+    section = _FMT_LITERAL.sub("", code.split(";")[0])
+    if section.strip().casefold() in ("general", "standard", "@", ""):
+        return False
+    return _FMT_DATE.search(section) is not None
+
+
+def _is_general(code: str | None, fmt_id: int) -> bool:
+    return fmt_id == 0 if code is None else code.strip().casefold() in ("general", "standard", "")
+
+
+def builtin_kind(fmt_id: int) -> tuple[bool, bool]:
+    """(percent, date) of a built-in format id that no format record of the file defines."""
+    return fmt_id in BUILTIN_PERCENT, fmt_id in BUILTIN_DATE
+
+
+def serial_to_datetime(serial: float, date1904: bool = False) -> dt.datetime | None:
+    """An Excel serial date as a datetime (None when outside what a date can be)."""
+    base = dt.datetime(1904, 1, 1) if date1904 else dt.datetime(1899, 12, 30)
+    if not date1904 and serial < 61:
+        base += dt.timedelta(days=1)  # Excel's 1900-02-29 that never was
+    try:
+        return base + dt.timedelta(days=serial)
+    except OverflowError:
+        return None
+
+
+# ------------------------------------------------------------------------------------------------
+# xlsx / xlsm: the package, by local names (transitional and strict namespaces alike)
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _attr(el: Any, name: str) -> str | None:
+    """An attribute by local name, in any namespace."""
+    if name in el.attrib:
+        return str(el.attrib[name])
+    for key, value in el.attrib.items():
+        if _local(key) == name:
+            return str(value)
+    return None
+
+
+def _parse(zf: zipfile.ZipFile, member: str) -> Any:
+    from defusedxml import ElementTree
+
+    return ElementTree.fromstring(zf.read(member))
+
+
+def _rels(zf: zipfile.ZipFile, part: str) -> list[tuple[str, str, str]]:
+    """(Id, Type, target member) of a part's relationships."""
+    folder = PurePosixPath(part).parent
+    rels_member = str(folder / "_rels" / (PurePosixPath(part).name + ".rels"))
+    try:
+        root = _parse(zf, rels_member)
+    except KeyError:
+        return []
+    out = []
+    for rel in root:
+        if _local(rel.tag) != "Relationship" or (rel.get("TargetMode") or "").lower() == "external":
+            continue
+        target = rel.get("Target", "")
+        if target.startswith("/"):
+            member = target.lstrip("/")
+        else:
+            parts: list[str] = []
+            for piece in (folder / target).parts:
+                if piece == "..":
+                    if parts:
+                        parts.pop()
+                elif piece not in (".", ""):
+                    parts.append(piece)
+            member = "/".join(parts)
+        out.append((rel.get("Id", ""), rel.get("Type", ""), member))
+    return out
+
+
+def workbook_part(zf: zipfile.ZipFile) -> str:
+    """The workbook part named by the package relationships (``xl/workbook.xml`` nearly always)."""
+    for _, rtype, member in _rels(zf, ""):
+        if rtype.endswith("/officeDocument"):
+            return member
+    return "xl/workbook.xml"
+
+
+def sheet_member(zf: zipfile.ZipFile, sheet_name: str) -> str | None:
+    """The zip member holding a sheet, from the workbook part and its relationships."""
+    book = workbook_part(zf)
+    try:
+        wb = _parse(zf, book)
+    except KeyError:
+        return None
+    rid = None
+    for el in wb.iter():
+        if _local(el.tag) == "sheet" and el.get("name") == sheet_name:
+            rid = _attr(el, "id")
+    if rid is None:
+        return None
+    for rel_id, _, member in _rels(zf, book):
+        if rel_id == rid:
+            return member
+    return None
+
+
+@dataclass(frozen=True)
+class XlsxStyles:
+    percent: frozenset[int]  # cellXfs indexes whose number format shows percent
+    date: frozenset[int]  # ... shows a date or time
+    formatted: frozenset[int]  # ... is anything but General
+    date1904: bool = False
+
+
+def xlsx_styles(zf: zipfile.ZipFile) -> XlsxStyles:
+    """Which cell styles (cellXfs indexes) are percent or date formats, and the workbook's date system."""
+    book = workbook_part(zf)
+    date1904 = False
+    try:
+        for el in _parse(zf, book).iter():
+            if _local(el.tag) == "workbookPr":
+                date1904 = (_attr(el, "date1904") or "").lower() in ("1", "true")
+    except KeyError:
+        pass
+    member = next((m for _, t, m in _rels(zf, book) if t.endswith("/styles")), "xl/styles.xml")
+    try:
+        styles = _parse(zf, member)
+    except KeyError:
+        return XlsxStyles(frozenset(), frozenset(), frozenset(), date1904)
+    custom: dict[int, str] = {}
+    xfs: list[int] = []
+    for el in styles.iter():
+        name = _local(el.tag)
+        if name == "numFmt":
+            custom[_int(el.get("numFmtId"))] = el.get("formatCode", "")
+        elif name == "cellXfs":
+            xfs = [_int(xf.get("numFmtId")) for xf in el if _local(xf.tag) == "xf"]
+    percent, date, formatted = set(), set(), set()
+    for i, fmt_id in enumerate(xfs):
+        code = custom.get(fmt_id)
+        if _is_general(code, fmt_id):
+            continue
+        formatted.add(i)
+        is_pct, is_date = (is_percent_format(code), is_date_format(code)) if code is not None else builtin_kind(fmt_id)
+        if is_pct:
+            percent.add(i)
+        elif is_date:
+            date.add(i)
+    return XlsxStyles(frozenset(percent), frozenset(date), frozenset(formatted), date1904)
+
+
+def _int(text: str | None, default: int = 0) -> int:
+    try:
+        return int(text or default)
+    except ValueError:
+        return default
+
+
+# Tags by local name with any prefix; attribute values in either quote.
+_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c|sheetData)(?=[\s/>])([^>]*?)(/?)>")
+_CELL_END = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?c\s*>")
+_SHEETDATA_END = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?sheetData\s*>")
+_A_R = re.compile(rb"""(?:^|\s)r\s*=\s*["']([A-Za-z]{0,3})(\d*)["']""")
+_A_T = re.compile(rb"""(?:^|\s)t\s*=\s*["']([A-Za-z]+)["']""")
+_A_S = re.compile(rb"""(?:^|\s)s\s*=\s*["'](\d+)["']""")
+_F = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f(?=[\s/>])[^>]*?(?:/>|>(.*?)</(?:[A-Za-z_][\w.-]*:)?f\s*>)", re.S)
+_V = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?v(?=[\s/>])[^>]*?(?:/>|>(.*?)</(?:[A-Za-z_][\w.-]*:)?v\s*>)", re.S)
+
+
+def _col_index(letters: bytes) -> int:
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + ch - 64
+    return n - 1
+
+
+def unescape(text: str) -> str:
+    """XML character entities of a formula or value back to text."""
+    import html
+
+    return html.unescape(text)
+
+
+def xlsx_cells(zf: zipfile.ZipFile, member: str, styles: XlsxStyles, columns: Iterable[int],
+               first_row: int) -> Cells:
+    """Errors, formulas without a value, percent and numeric cells with a format, of the wanted
+    columns from ``first_row`` (0-based) on. Position comes from ``r`` when present, otherwise
+    from the order of rows and cells (both may be left out, ECMA-376 18.3.1.4 and 18.3.1.73)."""
+    wanted = set(columns)
+    out: Cells = {}
+    xml = zf.read(member)
+    start = _TAG.search(xml)
+    while start is not None and start.group(1) != b"sheetData":
+        start = _TAG.search(xml, start.end())
+    if start is None or start.group(3):
+        return out
+    end_m = _SHEETDATA_END.search(xml, start.end())
+    end = end_m.start() if end_m else len(xml)
+    row = -1
+    col = -1
+    pos = start.end()
+    while True:
+        m = _TAG.search(xml, pos, end)
+        if m is None:
+            break
+        name, attrs, closed = m.group(1), m.group(2), m.group(3)
+        pos = m.end()
+        if name == b"row":
+            r = _A_R.search(attrs)
+            row = int(r.group(2)) - 1 if r and r.group(2) else row + 1
+            col = -1
+            continue
+        if name != b"c":
+            continue
+        body = b""
+        if not closed:
+            e = _CELL_END.search(xml, pos, end)
+            if e is None:
+                break
+            body, pos = xml[m.end(): e.start()], e.end()
+        r = _A_R.search(attrs)
+        if r and r.group(1):
+            col = _col_index(r.group(1))
+            if r.group(2):
+                row = int(r.group(2)) - 1
+        else:
+            col += 1
+        if row < first_row or col not in wanted:
+            continue
+        info = _xlsx_cell(attrs, body, styles)
+        if info is not None:
+            out[(row, col)] = info
+    return out
+
+
+def _xlsx_cell(attrs: bytes, body: bytes, styles: XlsxStyles) -> CellInfo | None:
+    t = _A_T.search(attrs)
+    ctype = t.group(1) if t else b"n"
+    f = _F.search(body) if body else None
+    v = _V.search(body) if body else None
+    value = v.group(1) if v is not None else None
+    if ctype == b"e":
+        return CellInfo(error=unescape((value or b"").decode("utf-8", "replace")) or "#N/A")
+    if f is not None and (value is None or (value == b"" and ctype != b"str")):
+        return CellInfo(formula_without_value="=" + unescape((f.group(1) or b"").decode("utf-8", "replace")))
+    s = _A_S.search(attrs)
+    if s is None or ctype != b"n" or not value:
+        return None
+    xf = int(s.group(1))
+    if xf not in styles.formatted:
+        return None
+    pct, date = xf in styles.percent, xf in styles.date
+    try:
+        serial = float(value)
+    except ValueError:
+        return None
+    return CellInfo(percent=pct, serial=serial, date_format=date)
+
+
+# ------------------------------------------------------------------------------------------------
+# xls: BIFF8 records of the Workbook stream
+
+_BIFF_ERRORS = {0x00: "#NULL!", 0x07: "#DIV/0!", 0x0F: "#VALUE!", 0x17: "#REF!", 0x1D: "#NAME?", 0x24: "#NUM!",
+                0x2A: "#N/A", 0x2B: "#GETTING_DATA"}
+_R_BOF, _R_EOF, _R_FORMAT, _R_XF, _R_DATEMODE, _R_SHEET = 0x0809, 0x000A, 0x041E, 0x00E0, 0x0022, 0x0085
+_R_NUMBER, _R_RK, _R_MULRK, _R_BOOLERR, _R_FORMULA = 0x0203, 0x027E, 0x00BD, 0x0205, 0x0006
+
+
+def _workbook_stream(path: Path) -> bytes | None:
+    """The Workbook (or Book) stream of an OLE2 file, through the FAT or the mini stream."""
+    from kinerja_batch import safety
+
+    with path.open("rb") as fh:
+        size = path.stat().st_size
+        try:
+            ole = safety._Ole(fh, size)
+            entries = ole.entries()
+        except safety._Reject:
+            return None
+        by_name = {e.name.lower(): e for e in entries}
+        book = by_name.get("workbook") or by_name.get("book")
+        root = next((e for e in entries if e.kind == safety._OLE_ROOT), None)
+        if book is None or root is None:
+            return None
+        try:
+            if book.size >= ole.mini_cutoff:
+                return _chain(ole, book.start, book.size)[: book.size]
+            return _mini_stream(ole, root, book.start, book.size)
+        except (safety._Reject, IndexError, struct.error):
+            return None
+
+
+def _chain(ole: Any, start: int, size: int) -> bytes:
+    from kinerja_batch import safety
+
+    out = bytearray()
+    sector, seen = start, set()
+    while sector <= safety._OLE_MAXREG and len(out) < size:
+        if sector in seen or sector >= len(ole.fat):
+            break
+        seen.add(sector)
+        out += ole.sector(sector)
+        sector = ole.fat[sector]
+    return bytes(out)
+
+
+def _mini_stream(ole: Any, root: Any, start: int, size: int) -> bytes | None:
+    """A small stream kept in the root entry's mini stream (64-byte sectors, the mini FAT)."""
+    fh = ole.fh
+    fh.seek(0)
+    header = fh.read(512)
+    minifat_start, n_minifat = struct.unpack_from("<II", header, 0x3C)
+    minifat_raw = _chain(ole, minifat_start, n_minifat * ole.sector_size)
+    minifat = struct.unpack(f"<{len(minifat_raw) // 4}I", minifat_raw)
+    container = _chain(ole, root.start, root.size)
+    out = bytearray()
+    sector, seen = start, set()
+    while sector < len(minifat) and len(out) < size and sector not in seen:
+        seen.add(sector)
+        out += container[sector * 64: sector * 64 + 64]
+        sector = minifat[sector]
+    return bytes(out[:size])
+
+
+def _records(data: bytes, pos: int) -> Iterator[tuple[int, int, bytes]]:
+    """(offset, type, body) of the records of one substream, from its BOF to its EOF."""
+    n = len(data)
+    while pos + 4 <= n:
+        rtype, length = struct.unpack_from("<HH", data, pos)
+        yield pos, rtype, data[pos + 4: pos + 4 + length]
+        pos += 4 + length
+        if rtype == _R_EOF:
+            return
+
+
+def _biff_string(body: bytes, pos: int, length_bytes: int) -> str:
+    cch = body[pos] if length_bytes == 1 else struct.unpack_from("<H", body, pos)[0]
+    pos += length_bytes
+    flags = body[pos]
+    pos += 1
+    if flags & 0x08:
+        pos += 2  # rich text runs
+    if flags & 0x04:
+        pos += 4  # phonetic block
+    if flags & 0x01:
+        return body[pos: pos + 2 * cch].decode("utf-16-le", "replace")
+    return body[pos: pos + cch].decode("latin-1")
+
+
+def _rk(value: int) -> float:
+    if value & 0x02:
+        number = float(value >> 2 if value < 0x80000000 else (value >> 2) - (1 << 30))
+    else:
+        number = struct.unpack("<d", struct.pack("<Q", (value & 0xFFFFFFFC) << 32))[0]
+    return number / 100 if value & 0x01 else number
+
+
+@dataclass
+class XlsCells:
+    cells: Cells
+    date1904: bool
+
+
+def xls_cells(path: Path, sheet_name: str, columns: Iterable[int], first_row: int) -> XlsCells | None:
+    """Errors, percent and numeric cells with a format, of the wanted columns of one sheet of a
+    BIFF8 .xls, from ``first_row`` (0-based) on; None when the stream cannot be read this way
+    (then the values calamine gave are all there is)."""
+    data = _workbook_stream(path)
+    if data is None or len(data) < 8:
+        return None
+    rtype, _ = struct.unpack_from("<HH", data, 0)
+    if rtype != _R_BOF or struct.unpack_from("<H", data, 4)[0] != 0x0600:
+        return None  # not BIFF8 (Excel 5/95): calamine's values only
+    formats: dict[int, str] = {}
+    xf_fmt: list[int] = []
+    date1904 = False
+    sheet_pos = None
+    try:
+        for _, rtype, body in _records(data, 0):
+            if rtype == _R_FORMAT:
+                formats[struct.unpack_from("<H", body, 0)[0]] = _biff_string(body, 2, 2)
+            elif rtype == _R_XF:
+                xf_fmt.append(struct.unpack_from("<H", body, 2)[0])
+            elif rtype == _R_DATEMODE:
+                date1904 = struct.unpack_from("<H", body, 0)[0] == 1
+            elif rtype == _R_SHEET and _biff_string(body, 6, 1) == sheet_name:
+                sheet_pos = struct.unpack_from("<I", body, 0)[0]
+    except (struct.error, IndexError):
+        return None
+    if sheet_pos is None or sheet_pos >= len(data):
+        return None
+    kinds: dict[int, tuple[bool, bool]] = {}
+    for fmt_id in set(xf_fmt):
+        code = formats.get(fmt_id)
+        kinds[fmt_id] = (is_percent_format(code), is_date_format(code)) if code is not None else builtin_kind(fmt_id)
+    plain = {fmt_id for fmt_id in set(xf_fmt) if _is_general(formats.get(fmt_id), fmt_id)}
+
+    wanted = set(columns)
+    out: Cells = {}
+
+    def number(row: int, col: int, xf: int, value: float) -> None:
+        # every number with a format of its own: a reader may take that format for a date
+        if row < first_row or col not in wanted or xf >= len(xf_fmt) or xf_fmt[xf] in plain:
+            return
+        pct, date = kinds[xf_fmt[xf]]
+        out[(row, col)] = CellInfo(percent=pct, serial=value, date_format=date and not pct)
+
+    try:
+        for _, rtype, body in _records(data, sheet_pos):
+            if rtype in (_R_NUMBER, _R_RK, _R_MULRK, _R_BOOLERR, _R_FORMULA):
+                row, col = struct.unpack_from("<HH", body, 0)
+                if rtype == _R_MULRK:
+                    last = struct.unpack_from("<H", body, len(body) - 2)[0]
+                    for i in range(last - col + 1):
+                        xf, rk = struct.unpack_from("<HI", body, 4 + 6 * i)
+                        number(row, col + i, xf, _rk(rk))
+                    continue
+                if row < first_row or col not in wanted:
+                    continue
+                xf = struct.unpack_from("<H", body, 4)[0]
+                if rtype == _R_NUMBER:
+                    number(row, col, xf, struct.unpack_from("<d", body, 6)[0])
+                elif rtype == _R_RK:
+                    number(row, col, xf, _rk(struct.unpack_from("<I", body, 6)[0]))
+                elif rtype == _R_BOOLERR:
+                    if body[7] == 1:
+                        out[(row, col)] = CellInfo(error=_BIFF_ERRORS.get(body[6], "#N/A"))
+                else:  # FORMULA: a cached result is always there; an error, or a number with its format
+                    result = body[6:14]
+                    if result[6:8] == b"\xff\xff":
+                        if result[0] == 2:
+                            out[(row, col)] = CellInfo(error=_BIFF_ERRORS.get(result[2], "#N/A"))
+                    else:
+                        number(row, col, xf, struct.unpack("<d", result)[0])
+    except (struct.error, IndexError):
+        pass  # a damaged tail: what was read stands, calamine had the values
+    return XlsCells(out, date1904)
+
+
+# ------------------------------------------------------------------------------------------------
+# ods: content.xml read whole (values and what they mean)
+
+_NS_TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+_NS_OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+_NS_TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+_NS_STYLE = "urn:oasis:names:tc:opendocument:xmlns:style:1.0"
+_NS_NUMBER = "urn:oasis:names:tc:opendocument:xmlns:datastyle:1.0"
+_NS_CALCEXT = "urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0"
+_LO_ERROR = re.compile(r"^Err:\d{3}$")
+_DURATION = re.compile(r"^(-)?P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:([\d.]+)S)?)?$")
+MAX_REPEAT = 1 << 16  # a repeated cell or row holding content is spelled out at most this often
+
+
+def _q(ns: str, name: str) -> str:
+    return f"{{{ns}}}{name}"
+
+
+_T_TABLE, _T_ROW, _T_CELL, _T_COVERED = (_q(_NS_TABLE, n) for n in ("table", "table-row", "table-cell",
+                                                                     "covered-table-cell"))
+_T_COLUMN = _q(_NS_TABLE, "table-column")
+_A_NAME, _A_STYLE, _A_ROWS_REP, _A_COLS_REP = (_q(_NS_TABLE, n) for n in ("name", "style-name",
+                                                                          "number-rows-repeated",
+                                                                          "number-columns-repeated"))
+_A_FORMULA, _A_DEFAULT_STYLE = _q(_NS_TABLE, "formula"), _q(_NS_TABLE, "default-cell-style-name")
+_A_VTYPE, _A_VALUE = _q(_NS_OFFICE, "value-type"), _q(_NS_OFFICE, "value")
+_A_CALC_VTYPE = _q(_NS_CALCEXT, "value-type")
+_T_P, _T_S, _T_TAB, _T_BREAK = (_q(_NS_TEXT, n) for n in ("p", "s", "tab", "line-break"))
+_T_ANNOTATION = _q(_NS_OFFICE, "annotation")
+
+
+class OdsSheet:
+    """One table of an .ods, shaped like calamine's sheet: ``to_python()`` rows from A1, ``end``."""
+
+    def __init__(self, name: str, rows: list[list[Any]], cells: Cells) -> None:
+        self.name = name
+        self._rows = rows
+        self.cells = cells
+        width = max((len(r) for r in rows), default=0)
+        self.end = (len(rows) - 1, width - 1) if rows else None
+
+    def to_python(self, skip_empty_area: bool = False) -> list[list[Any]]:
+        width = max((len(r) for r in self._rows), default=0)
+        return [r + [""] * (width - len(r)) for r in self._rows]
+
+
+class OdsWorkbook:
+    """An .ods read from content.xml with the standard library (through defusedxml).
+
+    Shaped like calamine's workbook for :mod:`kinerja_batch.ingest`: ``sheet_names``,
+    ``get_sheet_by_name``, ``close``. Every cell's value as a spreadsheet shows it (float, text,
+    bool, date), error results as their text, and per sheet the :class:`CellInfo` of every cell
+    that holds an error, a formula without a result, or a percent-formatted number.
+    """
+
+    def __init__(self, path: Path, max_rows: int | None = None) -> None:
+        with zipfile.ZipFile(path) as zf:
+            percent_styles = _ods_percent_styles(zf)
+            with zf.open("content.xml") as fh:
+                self.sheets = _ods_tables(fh, percent_styles, max_rows)
+        self.sheet_names = [s.name for s in self.sheets]
+
+    def get_sheet_by_name(self, name: str) -> OdsSheet:
+        for s in self.sheets:
+            if s.name == name:
+                return s
+        raise KeyError(name)
+
+    def close(self) -> None:
+        self.sheets = []
+
+
+class OdsTooManyRows(Exception):
+    """A table holds content below ``max_rows``."""
+
+    def __init__(self, sheet: str, row: int) -> None:
+        super().__init__(sheet)
+        self.sheet = sheet
+        self.row = row
+
+
+def _ods_percent_styles(zf: zipfile.ZipFile) -> set[str]:
+    """Names of cell styles (automatic and common) whose data style is a percentage."""
+    from defusedxml import ElementTree
+
+    pct_data: set[str] = set()
+    data_style: dict[str, str] = {}
+    parent: dict[str, str] = {}
+    for member in ("styles.xml", "content.xml"):
+        try:
+            with zf.open(member) as fh:
+                for _, el in ElementTree.iterparse(fh, events=("end",)):
+                    tag = el.tag
+                    if tag == _q(_NS_NUMBER, "percentage-style"):
+                        pct_data.add(el.get(_q(_NS_STYLE, "name"), ""))
+                    elif tag == _q(_NS_STYLE, "style") and el.get(_q(_NS_STYLE, "family")) == "table-cell":
+                        name = el.get(_q(_NS_STYLE, "name"), "")
+                        if el.get(_q(_NS_STYLE, "data-style-name")):
+                            data_style[name] = el.get(_q(_NS_STYLE, "data-style-name"), "")
+                        if el.get(_q(_NS_STYLE, "parent-style-name")):
+                            parent[name] = el.get(_q(_NS_STYLE, "parent-style-name"), "")
+                    elif tag == _q(_NS_OFFICE, "automatic-styles") and member == "content.xml":
+                        break  # the body follows: only its styles matter here
+        except KeyError:
+            continue
+    out = set()
+    for name in set(data_style) | set(parent):
+        seen, current = set(), name
+        while current and current not in seen:
+            seen.add(current)
+            if current in data_style:
+                if data_style[current] in pct_data:
+                    out.add(name)
+                break
+            current = parent.get(current, "")
+    return out
+
+
+def _ods_text(cell: Any) -> str:
+    """The text a cell shows: its paragraphs joined by line breaks, annotations left out."""
+    paragraphs = []
+    for p in cell:
+        if p.tag == _T_P:
+            parts: list[str] = []
+            _ods_inline(p, parts)
+            paragraphs.append("".join(parts))
+    return "\n".join(paragraphs)
+
+
+def _ods_inline(el: Any, parts: list[str]) -> None:
+    if el.text:
+        parts.append(el.text)
+    for child in el:
+        if child.tag == _T_S:
+            parts.append(" " * _int(child.get(_q(_NS_TEXT, "c")), 1))
+        elif child.tag == _T_TAB:
+            parts.append("\t")
+        elif child.tag == _T_BREAK:
+            parts.append("\n")
+        elif child.tag != _T_ANNOTATION:
+            _ods_inline(child, parts)
+        if child.tail:
+            parts.append(child.tail)
+
+
+def _ods_value(cell: Any) -> tuple[Any, CellInfo | None, bool]:
+    """(value, info, percent-typed) of one table-cell."""
+    vtype = cell.get(_A_VTYPE)
+    calc_type = cell.get(_A_CALC_VTYPE)
+    formula = cell.get(_A_FORMULA)
+    has_p = any(child.tag == _T_P for child in cell)
+    text = _ods_text(cell) if has_p else ""
+    if formula is not None:
+        shown = "=" + (formula.split(":", 1)[1].lstrip("=") if re.match(r"^[a-z]+:", formula) else formula.lstrip("="))
+        if calc_type == "error" or (vtype in (None, "string") and (text.strip().upper() in EXCEL_ERRORS
+                                                                    or _LO_ERROR.match(text.strip()))):
+            # the value is blank, as calamine gives an xlsx error cell; the error is in the info
+            return "", CellInfo(error=text.strip() or "#N/A"), False
+        if vtype is None and not has_p:
+            return "", CellInfo(formula_without_value=shown), False
+    if vtype in ("float", "percentage", "currency"):
+        try:
+            value: Any = float(cell.get(_A_VALUE, ""))
+        except ValueError:
+            return text, None, False
+        return value, None, vtype == "percentage"
+    if vtype == "boolean":
+        return cell.get(_q(_NS_OFFICE, "boolean-value"), "").lower() == "true", None, False
+    if vtype == "date":
+        raw = cell.get(_q(_NS_OFFICE, "date-value"), "")
+        try:
+            return (dt.datetime.fromisoformat(raw) if "T" in raw else dt.date.fromisoformat(raw)), None, False
+        except ValueError:
+            return text, None, False
+    if vtype == "time":
+        m = _DURATION.match(cell.get(_q(_NS_OFFICE, "time-value"), ""))
+        if m:
+            sign = -1 if m.group(1) else 1
+            span = dt.timedelta(days=int(m.group(2) or 0), hours=int(m.group(3) or 0),
+                                minutes=int(m.group(4) or 0), seconds=float(m.group(5) or 0))
+            return sign * span, None, False
+        return text, None, False
+    if vtype == "string":
+        string_value = cell.get(_q(_NS_OFFICE, "string-value"))
+        return (string_value if string_value is not None and not has_p else text), None, False
+    return text, None, False
+
+
+def _ods_tables(fh: IO[bytes], percent_styles: set[str], max_rows: int | None) -> list[OdsSheet]:
+    from defusedxml import ElementTree
+
+    sheets: list[OdsSheet] = []
+    rows: list[list[Any]] = []
+    cells: Cells = {}
+    column_styles: list[str | None] = []
+    row_index = 0
+    depth = 0  # nested tables (a table inside a cell's frame) are not sheets
+    name = ""
+    for event, el in ElementTree.iterparse(fh, events=("start", "end")):
+        tag = el.tag
+        if event == "start":
+            if tag == _T_TABLE:
+                depth += 1
+                if depth == 1:
+                    name, rows, cells, column_styles, row_index = el.get(_A_NAME, ""), [], {}, [], 0
+            continue
+        if tag == _T_TABLE:
+            depth -= 1
+            if depth == 0:
+                while rows and not rows[-1]:
+                    rows.pop()
+                sheets.append(OdsSheet(name, rows, cells))
+            el.clear()
+        elif depth != 1:
+            continue
+        elif tag == _T_COLUMN:
+            repeat = min(_int(el.get(_q(_NS_TABLE, "number-columns-repeated")), 1), MAX_REPEAT)
+            column_styles.extend([el.get(_A_DEFAULT_STYLE)] * repeat)
+        elif tag == _T_ROW:
+            values: list[Any] = []
+            infos: list[tuple[int, CellInfo]] = []
+            col = 0
+            for cell in el:
+                if cell.tag not in (_T_CELL, _T_COVERED):
+                    continue
+                repeat = _int(cell.get(_A_COLS_REP), 1)
+                value, info, pct_typed = _ods_value(cell) if cell.tag == _T_CELL else ("", None, False)
+                if value in ("", None) and info is None:
+                    col += repeat
+                    continue
+                style = cell.get(_A_STYLE) or (column_styles[col] if col < len(column_styles) else None)
+                if isinstance(value, float) and info is None and (pct_typed or style in percent_styles):
+                    info = CellInfo(percent=True, serial=value)
+                for _ in range(min(repeat, MAX_REPEAT)):
+                    values.extend([""] * (col - len(values)))
+                    values.append(value)
+                    if info is not None:
+                        infos.append((col, info))
+                    col += 1
+                col += repeat - min(repeat, MAX_REPEAT)
+            row_repeat = _int(el.get(_A_ROWS_REP), 1)
+            if values:
+                for _ in range(min(row_repeat, MAX_REPEAT)):
+                    rows.extend([] for _ in range(row_index - len(rows)))
+                    rows.append(list(values))
+                    for c, info in infos:
+                        cells[(row_index, c)] = info
+                    if max_rows is not None and row_index + 1 > max_rows:
+                        raise OdsTooManyRows(name, row_index + 1)
+                    row_index += 1
+                row_index += row_repeat - min(row_repeat, MAX_REPEAT)
+            else:
+                row_index += row_repeat
+            el.clear()
+    return sheets
+
