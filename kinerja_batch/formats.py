@@ -621,6 +621,32 @@ def _ods_percent_styles(zf: zipfile.ZipFile) -> set[str]:
     return out
 
 
+_OF_STRING_OR_REF = re.compile(r'"(?:[^"]|"")*"|\[([^\]]*)\]|;')
+_OF_SHEET_DOT = re.compile(r"^(\$?(?:'(?:[^']|'')*'|[^.']*))\.")
+
+
+def excel_formula(formula: str) -> str:
+    """An OpenFormula (``of:=SUM([.K10];1)``) written as Excel shows it (``=SUM(K10,1)``)."""
+    text = formula.split(":", 1)[1] if re.match(r"^[a-z]+:=", formula) else formula
+
+    def one(m: re.Match[str]) -> str:
+        token = m.group(0)
+        if token == ";":
+            return ","
+        if m.group(1) is None:
+            return token  # a string literal, as written
+        parts = []
+        for part in m.group(1).split(":"):
+            if part.startswith("."):
+                parts.append(part[1:])
+            else:
+                parts.append(_OF_SHEET_DOT.sub(lambda s: s.group(1) + "!", part, count=1))
+        return ":".join(parts)
+
+    body = _OF_STRING_OR_REF.sub(one, text.lstrip("="))
+    return "=" + body
+
+
 def _ods_text(cell: Any) -> str:
     """The text a cell shows: its paragraphs joined by line breaks, annotations left out."""
     paragraphs = []
@@ -656,7 +682,7 @@ def _ods_value(cell: Any) -> tuple[Any, CellInfo | None, bool]:
     has_p = any(child.tag == _T_P for child in cell)
     text = _ods_text(cell) if has_p else ""
     if formula is not None:
-        shown = "=" + (formula.split(":", 1)[1].lstrip("=") if re.match(r"^[a-z]+:", formula) else formula.lstrip("="))
+        shown = excel_formula(formula)
         if calc_type == "error" or (vtype in (None, "string") and (text.strip().upper() in EXCEL_ERRORS
                                                                     or _LO_ERROR.match(text.strip()))):
             # the value is blank, as calamine gives an xlsx error cell; the error is in the info
