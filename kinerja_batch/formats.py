@@ -9,14 +9,17 @@ module reads those facts from the file itself, one reader per container:
 
 - xlsx/xlsm: the sheet XML, whatever its namespace (transitional or ISO strict), prefix
   (``<x:c>``) or cell addressing (``r`` attributes may be left out: position by order);
-- xls: the BIFF8 records of the Workbook stream (cells, XF and FORMAT records);
+- xls: the BIFF8 records of the Workbook stream (cells, XF and FORMAT records; the stream is taken
+  out of its OLE2 container by the intake, :mod:`kinerja_batch.ingest`);
 - ods: content.xml, read whole by :class:`OdsWorkbook` (values too: calamine is not used).
 
 A number's date-ness is decided here from its number format, never by a reader's guess: a cell
 whose format shows a date or time holds a date (the person typed one; domain §5 makes that a
 ``BUKAN_ANGKA`` in a numeric column), any other number is the number stored.
 
-Uses only the standard library and defusedxml; nothing here knows about findings.
+Foundation layer, below the master reader (which shares the xlsx package helpers) and the intake:
+the standard library, defusedxml and :mod:`kinerja_batch.numbers` only; nothing here knows about
+findings.
 """
 
 from __future__ import annotations
@@ -332,62 +335,6 @@ _R_BOF, _R_EOF, _R_FORMAT, _R_XF, _R_DATEMODE, _R_SHEET = 0x0809, 0x000A, 0x041E
 _R_NUMBER, _R_RK, _R_MULRK, _R_BOOLERR, _R_FORMULA = 0x0203, 0x027E, 0x00BD, 0x0205, 0x0006
 
 
-def _workbook_stream(path: Path) -> bytes | None:
-    """The Workbook (or Book) stream of an OLE2 file, through the FAT or the mini stream."""
-    from kinerja_batch import safety
-
-    with path.open("rb") as fh:
-        size = path.stat().st_size
-        try:
-            ole = safety._Ole(fh, size)
-            entries = ole.entries()
-        except safety._Reject:
-            return None
-        by_name = {e.name.lower(): e for e in entries}
-        book = by_name.get("workbook") or by_name.get("book")
-        root = next((e for e in entries if e.kind == safety._OLE_ROOT), None)
-        if book is None or root is None:
-            return None
-        try:
-            if book.size >= ole.mini_cutoff:
-                return _chain(ole, book.start, book.size)[: book.size]
-            return _mini_stream(ole, root, book.start, book.size)
-        except (safety._Reject, IndexError, struct.error):
-            return None
-
-
-def _chain(ole: Any, start: int, size: int) -> bytes:
-    from kinerja_batch import safety
-
-    out = bytearray()
-    sector, seen = start, set()
-    while sector <= safety._OLE_MAXREG and len(out) < size:
-        if sector in seen or sector >= len(ole.fat):
-            break
-        seen.add(sector)
-        out += ole.sector(sector)
-        sector = ole.fat[sector]
-    return bytes(out)
-
-
-def _mini_stream(ole: Any, root: Any, start: int, size: int) -> bytes | None:
-    """A small stream kept in the root entry's mini stream (64-byte sectors, the mini FAT)."""
-    fh = ole.fh
-    fh.seek(0)
-    header = fh.read(512)
-    minifat_start, n_minifat = struct.unpack_from("<II", header, 0x3C)
-    minifat_raw = _chain(ole, minifat_start, n_minifat * ole.sector_size)
-    minifat = struct.unpack(f"<{len(minifat_raw) // 4}I", minifat_raw)
-    container = _chain(ole, root.start, root.size)
-    out = bytearray()
-    sector, seen = start, set()
-    while sector < len(minifat) and len(out) < size and sector not in seen:
-        seen.add(sector)
-        out += container[sector * 64: sector * 64 + 64]
-        sector = minifat[sector]
-    return bytes(out[:size])
-
-
 def _records(data: bytes, pos: int) -> Iterator[tuple[int, int, bytes]]:
     """(offset, type, body) of the records of one substream, from its BOF to its EOF."""
     n = len(data)
@@ -427,12 +374,11 @@ class XlsCells:
     date1904: bool
 
 
-def xls_cells(path: Path, sheet_name: str, columns: Iterable[int], first_row: int) -> XlsCells | None:
+def xls_cells(data: bytes, sheet_name: str, columns: Iterable[int], first_row: int) -> XlsCells | None:
     """Errors, percent and numeric cells with a format, of the wanted columns of one sheet of a
-    BIFF8 .xls, from ``first_row`` (0-based) on; None when the stream cannot be read this way
-    (then the values calamine gave are all there is)."""
-    data = _workbook_stream(path)
-    if data is None or len(data) < 8:
+    BIFF8 .xls (``data``: its Workbook stream), from ``first_row`` (0-based) on; None when the
+    stream cannot be read this way (then the values calamine gave are all there is)."""
+    if len(data) < 8:
         return None
     rtype, _ = struct.unpack_from("<HH", data, 0)
     if rtype != _R_BOF or struct.unpack_from("<H", data, 4)[0] != 0x0600:

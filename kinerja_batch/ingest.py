@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import struct
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -192,7 +193,8 @@ def _file_cell_info(path: Path, fmt: str, raw: RawWorkbook) -> dict[str, CellInf
     if not columns:
         return {}
     if fmt == "xls":
-        found = formats.xls_cells(path, raw.sheet, columns, raw.header_row)
+        stream = _xls_workbook_stream(path)
+        found = None if stream is None else formats.xls_cells(stream, raw.sheet, columns, raw.header_row)
         if found is None:
             return {}
         raw.date1904 = found.date1904
@@ -253,6 +255,57 @@ def _col_index(letters: str) -> int:
     return n - 1
 
 
-# kept for master.py, which reads the master's xlsx with the same package helpers
-_sheet_member = formats.sheet_member
-_unescape = formats.unescape
+def _xls_workbook_stream(path: Path) -> bytes | None:
+    """The Workbook (or Book) stream of an OLE2 file, through the FAT or the mini stream."""
+    from kinerja_batch import safety
+
+    with path.open("rb") as fh:
+        size = path.stat().st_size
+        try:
+            ole = safety._Ole(fh, size)
+            entries = ole.entries()
+        except safety._Reject:
+            return None
+        by_name = {e.name.lower(): e for e in entries}
+        book = by_name.get("workbook") or by_name.get("book")
+        root = next((e for e in entries if e.kind == safety._OLE_ROOT), None)
+        if book is None or root is None:
+            return None
+        try:
+            if book.size >= ole.mini_cutoff:
+                return _chain(ole, book.start, book.size)[: book.size]
+            return _mini_stream(ole, root, book.start, book.size)
+        except (safety._Reject, IndexError, struct.error):
+            return None
+
+
+def _chain(ole: Any, start: int, size: int) -> bytes:
+    from kinerja_batch import safety
+
+    out = bytearray()
+    sector, seen = start, set()
+    while sector <= safety._OLE_MAXREG and len(out) < size:
+        if sector in seen or sector >= len(ole.fat):
+            break
+        seen.add(sector)
+        out += ole.sector(sector)
+        sector = ole.fat[sector]
+    return bytes(out)
+
+
+def _mini_stream(ole: Any, root: Any, start: int, size: int) -> bytes | None:
+    """A small stream kept in the root entry's mini stream (64-byte sectors, the mini FAT)."""
+    fh = ole.fh
+    fh.seek(0)
+    header = fh.read(512)
+    minifat_start, n_minifat = struct.unpack_from("<II", header, 0x3C)
+    minifat_raw = _chain(ole, minifat_start, n_minifat * ole.sector_size)
+    minifat = struct.unpack(f"<{len(minifat_raw) // 4}I", minifat_raw)
+    container = _chain(ole, root.start, root.size)
+    out = bytearray()
+    sector, seen = start, set()
+    while sector < len(minifat) and len(out) < size and sector not in seen:
+        seen.add(sector)
+        out += container[sector * 64: sector * 64 + 64]
+        sector = minifat[sector]
+    return bytes(out[:size])

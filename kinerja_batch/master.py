@@ -430,7 +430,7 @@ class _Unsupported(Exception):
 def _read_fast(data: bytes, wanted_keys: set[str]) -> dict[str, _Grid]:
     from python_calamine import CalamineWorkbook
 
-    from kinerja_batch.ingest import _sheet_member
+    from kinerja_batch.formats import sheet_member as _sheet_member
 
     try:
         wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
@@ -517,7 +517,7 @@ _V = re.compile(rb"<v>(.*?)</v>", re.S)
 def _scan_sheet(zf: zipfile.ZipFile, member: str, formats: dict[int, str]) -> dict[tuple[int, int], _Cell]:
     """The cells of one sheet that need more than their value: a format that matters, an Excel
     error, a formula without a cached result. Raises _Unsupported for XML this scan cannot read."""
-    from kinerja_batch.ingest import _unescape
+    from kinerja_batch.formats import unescape as _unescape
 
     styled = None
     if formats:
