@@ -75,6 +75,21 @@ EXPECTED_REAL_COMPUTED = {**EXPECTED_REAL, RUMUS: 2.0}
 RUMUS_ROW = "12"  # the Excel row of RUMUS
 
 
+# the README's table of bad input shows these rows (tests/test_hostile.py prints it); each is proven below
+README_ROWS = [
+    ("a kertas kerja saved by LibreOffice or Gnumeric as .xlsx, .xls (Excel 97–2003) or .ods",
+     "accepted; the same values and the same findings at the same cells as the .xlsx (error cells, 85% in a "
+     "percent cell, dates, typed text); a formula the program calculated on saving is read as its result", "—"),
+    (".xlsx in ISO Strict namespaces, with an `x:` prefix on every element, or with cells and rows without `r`; "
+     ".xlsm", "accepted; read exactly like the usual .xlsx", "—"),
+    ("error cell (`#DIV/0!`, `#N/A`, LibreOffice's `Err:502`) or a formula without a result, in any format",
+     "accepted; that value withheld (galat)", "`GALAT_EXCEL`, `RUMUS_TANPA_NILAI`"),
+    ("a number whose format a reader takes for a date (Gnumeric's .xls numbers its formats from 50, Excel's "
+     "dates 50–58)", "read as the number stored; only a format that shows a date makes a date (galat)",
+     "`BUKAN_ANGKA`"),
+]
+
+
 # ---------------------------------------------------------------------------------------------
 # the original and its rewrites
 
@@ -400,3 +415,16 @@ def test_a_date_typed_into_realisasi_stays_a_date(workspace: WS, tmp_path: Path)
     values = {str(v[raw.column("Kode Indikator")]): v[raw.column("Realisasi")] for _, v in raw.rows}
     assert isinstance(values["T-01"], dt.date) and values["T-01"].timetuple()[:3] == (2025, 3, 31)
     assert values["IKU-05"] == 70.0 and raw.cells["K9"].date_format
+
+
+@pytest.mark.slow
+def test_libreoffice_error_of_its_own_in_ods(workspace: WS, tmp_path: Path, soffice: Any) -> None:
+    """LibreOffice writes errors Excel has no name for as ``Err:5xx`` in an .ods: a galat, never blank."""
+    src = templates_for(workspace, "2025-TW1", ["SEK"])["SEK"]
+    filled = fill_kertas_kerja(src, tmp_path / "sek_err.xlsx", {"T-01": 3.05, "IKU-05": "=SQRT(-1)"})
+    [ods] = soffice([filled], "ods", tmp_path / "lo")
+    with zipfile.ZipFile(ods) as zf:
+        assert b"Err:502" in zf.read("content.xml")
+    got = ingest(tmp_path / "run", ods, "sek_err.ods")
+    assert got["galat"] == [("K10", "GALAT_EXCEL", "Err:502")]
+    assert got["realisasi"]["T-01"] == 3.05 and got["realisasi"]["IKU-05"] is None
