@@ -1,4 +1,4 @@
-"""What a cell holds beyond its value, read the same from every accepted format (intake layer).
+"""What a cell holds beyond its value, read the same from every accepted format.
 
 python-calamine gives the values of a workbook, but not everything a cell says: it shows Excel
 error cells and formulas without a cached result as blanks, it does not give number formats
