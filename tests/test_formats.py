@@ -428,3 +428,58 @@ def test_libreoffice_error_of_its_own_in_ods(workspace: WS, tmp_path: Path, soff
     got = ingest(tmp_path / "run", ods, "sek_err.ods")
     assert got["galat"] == [("K10", "GALAT_EXCEL", "Err:502")]
     assert got["realisasi"]["T-01"] == 3.05 and got["realisasi"]["IKU-05"] is None
+
+
+def _answered(tmp: Path, original: Path) -> tuple[Path, Path]:
+    """A workspace that took the original, and its confirmation workbook answered with openpyxl:
+    Perbaiki 90% (a percent-formatted Nilai Koreksi of the % indicator) and Perbaiki #DIV/0!."""
+    import openpyxl
+
+    w = _workspace(tmp / "ws")
+    templates_for(w, "2025-TW1", ["SEK"])
+    shutil.copyfile(original, w.ws.inbox / "sek.xlsx")
+    age(w.ws.inbox / "sek.xlsx", OLD)
+    assert CliRunner().invoke(cli, ["-w", str(w.ws.root), "run"]).exit_code in (0, 1)
+    konf = w.ws.outbox / "konfirmasi" / "2025-TW1" / "konfirmasi_SEK_2025-TW1.xlsx"
+    wb = openpyxl.load_workbook(konf)
+    sh = wb["Konfirmasi"]
+    hr = next(r for r in range(1, 40) if sh.cell(r, 1).value == "ID Temuan")
+    col = {c.value: c.column for c in sh[hr] if c.value}
+    answers = {(PERSEN, "PENJELASAN_KOSONG"): 0.9, ("2.16.01.2.01.0001-a", "CAPAIAN_TINGGI"): "#DIV/0!"}
+    done = 0
+    for r in range(hr + 1, sh.max_row + 1):
+        key = (sh.cell(r, col["Kode Indikator"]).value, sh.cell(r, col["Kode Temuan"]).value)
+        if key in answers:
+            sh.cell(r, col["Tanggapan"]).value = "Perbaiki"
+            sh.cell(r, col["Nilai Koreksi"]).value = answers[key]
+            sh.cell(r, col["Nilai Koreksi"]).number_format = "0%"
+            done += 1
+    assert done == 2
+    answered = tmp / "konfirmasi_SEK_2025-TW1.xlsx"
+    wb.save(answered)
+    return w.ws.root, answered
+
+
+def _apply(root: Path, answered: Path, tmp: Path) -> tuple[Any, ...]:
+    ws_copy = tmp / "ws"
+    shutil.copytree(root, ws_copy)
+    dest = ws_copy / "inbox" / answered.name
+    shutil.copyfile(answered, dest)
+    age(dest, OLD)
+    result = CliRunner().invoke(cli, ["-w", str(ws_copy), "run", "--json"])
+    assert result.exit_code in (0, 1), result.output
+    [f] = json.loads(result.output)["files"]
+    pengukuran = read_sheet(ws_copy / "outbox" / "rekap_2025-TW1.xlsx", "Pengukuran Kinerja", key="Kode Indikator")
+    return f["hasil"], f["galat"], re.sub(r"\S+\.(xlsx|xls|ods)", "", f["pesan"]), pengukuran[PERSEN]["Realisasi"]
+
+
+@pytest.mark.slow
+def test_confirmation_answers_read_the_same_in_every_format(original: Path, tmp_path: Path, soffice: Any) -> None:
+    root, answered = _answered(tmp_path / "asal", original)
+    want = _apply(root, answered, tmp_path / "xlsx")
+    assert want[0] == "konfirmasi" and want[1] == 1 and want[3] == 90  # 90%, not 0,9; #DIV/0! refused
+    assert "1 dikoreksi, 1 tanggapan tidak valid" in want[2], want
+    [ods] = soffice([answered], "ods", tmp_path / "lo")
+    assert _apply(root, ods, tmp_path / "ods") == want
+    xls = ssconvert(answered, "xls", tmp_path / "konfirmasi_SEK_2025-TW1.xls")
+    assert _apply(root, xls, tmp_path / "xls") == want
