@@ -483,3 +483,27 @@ def test_confirmation_answers_read_the_same_in_every_format(original: Path, tmp_
     assert _apply(root, ods, tmp_path / "ods") == want
     xls = ssconvert(answered, "xls", tmp_path / "konfirmasi_SEK_2025-TW1.xls")
     assert _apply(root, xls, tmp_path / "xls") == want
+
+
+@pytest.mark.slow
+def test_ods_rows_over_the_limit(original: Path, tmp_path: Path, soffice: Any) -> None:
+    """A row repeated 30.000 times in an .ods (one element, many rows): rejected like the xlsx, not spelled out."""
+    [lo] = soffice([original], "ods", tmp_path / "lo")
+
+    def repeat_row(name: str, data: bytes) -> bytes:
+        if name != "content.xml":
+            return data
+        out, n = re.subn(rb"<table:table-row( [^>]*)?>(?=(?:(?!</table:table-row>).)*>T-01<)",
+                         rb'<table:table-row table:number-rows-repeated="30000"\1>', data, count=1, flags=re.S)
+        assert n == 1
+        return out
+
+    path = _rezip(lo, tmp_path / "sek_baris.ods", repeat_row)
+    w = _workspace(tmp_path / "ws")
+    templates_for(w, "2025-TW1", ["SEK"])
+    shutil.copyfile(path, w.ws.inbox / path.name)
+    age(w.ws.inbox / path.name, OLD)
+    result = CliRunner().invoke(cli, ["-w", str(w.ws.root), "run", "--json"])
+    [f] = json.loads(result.output)["files"]
+    assert (f["hasil"], f["kode"]) == ("ditolak", "TERLALU_BESAR"), f
+    assert "batas 20.000 baris" in f["pesan"]
