@@ -93,7 +93,12 @@ def read_workbook(path: Path, fmt: str, max_rows: int = 20000) -> RawWorkbook:
     finally:
         wb.close()
     if out.sheet and fmt != "ods":
-        out.cells = _file_cell_info(path, fmt, out)
+        try:
+            out.cells = _file_cell_info(path, fmt, out)
+        except (zipfile.BadZipFile, KeyError, ValueError, SyntaxError, struct.error, OSError) as exc:
+            # calamine read the values, but what they mean (errors, formats) cannot be read: never
+            # guess that the cells are plain (SyntaxError: defusedxml's ParseError)
+            raise ReadError("RUSAK", f"isi lembar '{out.sheet}' tidak dapat dibaca: {str(exc)[:120]}") from exc
     _settle_numbers(out)
     return out
 
