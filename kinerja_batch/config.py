@@ -33,6 +33,32 @@ class Kantor:
     kepala_nip: str = ""
     kepala_jabatan: str = "Kepala Dinas"
     kota: str = ""
+    kepala_pangkat: str = ""
+    pemerintah: str = ""  # first line of the kop: "Pemerintah Kabupaten Sukamaju"
+    alamat: str = ""  # last line of the kop: street, telephone, e-mail
+
+
+@dataclass(frozen=True)
+class Pejabat:
+    """An official in a signature or paraf block (domain §8)."""
+
+    jabatan: str = ""
+    nama: str = ""
+    pangkat: str = ""
+    nip: str = ""  # 18 digits, or empty
+
+
+@dataclass(frozen=True)
+class Surat:
+    """The cover letter (surat pengantar) sent with the final rekap."""
+
+    kepada: str = "Inspektur Kabupaten"
+    di: str = "Tempat"
+    lampiran: str = "1 (satu) berkas"
+    sifat: str = "Biasa"
+
+
+PAPERS = ("F4", "A4")
 
 
 @dataclass(frozen=True)
@@ -93,6 +119,10 @@ class Settings:
     batas: Batas = field(default_factory=Batas)
     kata_sandi: str = ""
     email: Email = field(default_factory=Email)
+    sekretaris: Pejabat = field(default_factory=lambda: Pejabat(jabatan="Sekretaris"))
+    kasubbag: Pejabat = field(default_factory=lambda: Pejabat(jabatan="Kepala Subbagian Perencanaan"))
+    kertas: str = "F4"  # paper of every printed workbook: F4/Folio (215 x 330 mm) or A4
+    surat: Surat = field(default_factory=Surat)
 
     def deadline(self, periode: Periode) -> dt.date | None:
         """The batas waktu of a period, or None when kinerja.toml names none."""
@@ -171,6 +201,20 @@ class _Reader:
                 self.errors.append(_unknown_key_message(dotted, isinstance(value, dict), self.known, tables))
 
         walk(self.data, "")
+
+    def nip(self, key: str) -> str:
+        """An NIP: empty, or 18 digits (spaces allowed, as printed: ``19700312 199503 1 002``)."""
+        raw = self.text(key, "")
+        digits = "".join(raw.split())
+        if digits and not (len(digits) == 18 and digits.isdigit()):
+            self.errors.append(f"{key} = {raw!r}: NIP harus 18 angka, misalnya \"19700312 199503 1 002\" "
+                               "(kosongkan bila belum ada).")
+            return ""
+        return digits
+
+    def pejabat(self, table: str, default: Pejabat) -> Pejabat:
+        return Pejabat(jabatan=self.text(f"{table}.jabatan", default.jabatan), nama=self.text(f"{table}.nama", ""),
+                       pangkat=self.text(f"{table}.pangkat", ""), nip=self.nip(f"{table}.nip"))
 
     def number(self, key: str, default: float, *, minimum: float | None = 0.0, integer: bool = False) -> Any:
         v = self.get(key, default)
@@ -272,9 +316,12 @@ def settings_from_dict(data: dict[str, Any], source: str = CONFIG_NAME, text: st
     kantor = Kantor(
         nama=r.text("kantor.nama", d.kantor.nama, required="Dinas Komunikasi dan Informatika Kabupaten Sukamaju"),
         kepala_nama=r.text("kantor.kepala_nama", "", required="Drs. Bambang Wicaksono, M.Si."),
-        kepala_nip=r.text("kantor.kepala_nip", ""),
+        kepala_nip=r.nip("kantor.kepala_nip"),
         kepala_jabatan=r.text("kantor.kepala_jabatan", d.kantor.kepala_jabatan, required="Kepala Dinas"),
         kota=r.text("kantor.kota", "", required="Sukamaju"),
+        kepala_pangkat=r.text("kantor.kepala_pangkat", ""),
+        pemerintah=r.text("kantor.pemerintah", ""),
+        alamat=r.text("kantor.alamat", ""),
     )
     tahun = r.number("periode.tahun", d.tahun, minimum=2000, integer=True)
     aktif_raw = r.get("periode.aktif", f"{tahun}-TW1")
@@ -354,6 +401,11 @@ def settings_from_dict(data: dict[str, Any], source: str = CONFIG_NAME, text: st
         batas=batas,
         kata_sandi=r.text("templat.kata_sandi", ""),
         email=_email(r),
+        sekretaris=r.pejabat("sekretaris", d.sekretaris),
+        kasubbag=r.pejabat("kasubbag_perencanaan", d.kasubbag),
+        kertas=_paper(r),
+        surat=Surat(kepada=r.text("surat.kepada", Surat.kepada), di=r.text("surat.di", Surat.di),
+                    lampiran=r.text("surat.lampiran", Surat.lampiran), sifat=r.text("surat.sifat", Surat.sifat)),
     )
     r.unknown_keys()
     if r.errors:
@@ -374,6 +426,14 @@ def _email(r: _Reader) -> Email:
         nama_pengirim=r.text("email.nama_pengirim", d.nama_pengirim, required=d.nama_pengirim).strip(),
         kontak=r.text("email.kontak", d.kontak).strip(),
     )
+
+def _paper(r: _Reader) -> str:
+    raw = r.text("cetak.kertas", "F4")
+    name = {"F4": "F4", "FOLIO": "F4", "A4": "A4"}.get(raw.strip().upper())
+    if name is None:
+        r.errors.append(f"cetak.kertas = {raw!r}: pilihan yang diperbolehkan \"F4\" (Folio, 215 x 330 mm) atau \"A4\".")
+        return "F4"
+    return name
 
 
 def default_toml(
@@ -408,6 +468,10 @@ kepala_jabatan = "Kepala Dinas"
 kepala_nama = "{kepala_nama}"      # untuk blok tanda tangan rekap
 kepala_nip = "{kepala_nip}"
 kota = "{kota}"                      # tempat penandatanganan
+kepala_pangkat = "Pembina Utama Muda (IV/c)"   # pangkat/golongan di bawah nama
+# kop surat pengantar: baris pertama (pemerintah daerah) dan baris alamat
+pemerintah = "Pemerintah Kabupaten Sukamaju"
+alamat = "Jalan Merdeka No. 1, Sukamaju · Telepon (0261) 123456 · diskominfo@sukamajukab.go.id"
 
 [periode]
 tahun = {tahun}
@@ -465,6 +529,29 @@ kata_sandi = ""               # kata sandi proteksi lembar kertas kerja (kosong 
 pengirim = "{pengirim}"                 # alamat e-mail kantor; kosong = draf tanpa pengirim (diisi program e-mail Anda)
 nama_pengirim = "Subbag Perencanaan"
 kontak = "{kontak}"                   # telepon / WhatsApp Subbag Perencanaan (boleh kosong)
+
+# Paraf koordinasi pada rekap final. NIP 18 angka (spasi boleh: "19700312 199503 1 002").
+[sekretaris]
+jabatan = "Sekretaris"
+nama = "Sri Handayani, S.E., M.M."
+pangkat = "Pembina Tingkat I (IV/b)"
+nip = "197505202000032003"
+
+[kasubbag_perencanaan]
+jabatan = "Kepala Subbagian Perencanaan"
+nama = "Agus Prasetyo, S.T."
+pangkat = "Penata Tingkat I (III/d)"
+nip = "198306152009011004"
+
+# Surat pengantar rekap final (ditulis oleh 'kinerja-batch tutup').
+[surat]
+kepada = "Inspektur Kabupaten Sukamaju"   # Yth. ...
+di = "Sukamaju"                            # di ... (tempat tujuan)
+lampiran = "1 (satu) berkas"
+sifat = "Biasa"
+
+[cetak]
+kertas = "F4"                 # ukuran kertas semua buku kerja: "F4" (Folio 215 x 330 mm) atau "A4"
 """
 
 

@@ -70,6 +70,11 @@ CATALOG: dict[str, Code] = {
         _c("PERIODE_TIDAK_DIKENAL", GALAT, BERKAS, "Periode tidak dikenal",
            "Berkas '{file}' menyebut periode '{value}' yang tidak dapat dipakai ({detail}). Gunakan templat "
            "kertas kerja untuk periode yang sedang dikumpulkan."),
+        _c("PERIODE_DITUTUP", GALAT, BERKAS, "Periode sudah ditutup",
+           "Berkas '{file}' untuk periode {periode_teks} ditolak karena periode itu sudah ditutup pada {detail} "
+           "dan rekap finalnya sudah ditandatangani; data baru tidak diterima lagi. Bila data ini memang harus "
+           "masuk, minta Subbag Perencanaan membuka kembali periodenya (kinerja-batch buka --periode "
+           "{periode_teks} --alasan ...), lalu taruh berkas ini kembali di inbox/."),
         _c("TIDAK_ADA_ISIAN", GALAT, BERKAS, "Tidak ada isian",
            "Kertas kerja '{file}' belum berisi realisasi sama sekali. Isi kolom Realisasi, simpan, lalu kirim "
            "kembali."),

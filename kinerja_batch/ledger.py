@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
     from kinerja_batch.findings import Finding
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 MIGRATIONS: list[str] = [
     # version 1
@@ -127,6 +127,30 @@ MIGRATIONS: list[str] = [
         baru TEXT,
         sumber_berkas TEXT NOT NULL,
         sel TEXT NOT NULL,
+        alasan TEXT NOT NULL
+    );
+    """,
+    # version 2: closing and reopening a period (issue 12, domain §8)
+    """
+    CREATE TABLE penutupan (
+        id INTEGER PRIMARY KEY,
+        periode TEXT NOT NULL,
+        waktu TEXT NOT NULL,           -- when the period was closed
+        tanggal TEXT NOT NULL,         -- the signature date of the final rekap (YYYY-MM-DD)
+        nomor TEXT NOT NULL DEFAULT '',
+        sidik TEXT NOT NULL,           -- the data fingerprint the final rekap was built from
+        berkas TEXT NOT NULL,          -- the final rekap, relative to the workspace
+        sha256 TEXT NOT NULL,
+        lampiran TEXT NOT NULL DEFAULT '{}',   -- other files written with it: {relative path: sha256}
+        paksa INTEGER NOT NULL DEFAULT 0,
+        terbuka TEXT NOT NULL DEFAULT '[]'      -- what was still open when closed with --paksa
+    );
+    CREATE INDEX penutupan_p ON penutupan(periode);
+    CREATE TABLE pembukaan (
+        id INTEGER PRIMARY KEY,
+        periode TEXT NOT NULL,
+        penutupan_id INTEGER NOT NULL REFERENCES penutupan(id),
+        waktu TEXT NOT NULL,
         alasan TEXT NOT NULL
     );
     """,
@@ -439,3 +463,52 @@ class Ledger:
 
     def audit_rows(self) -> list[sqlite3.Row]:
         return list(self.conn.execute("SELECT * FROM audit ORDER BY id"))
+
+    # ------------------------------------------------------------------ closing a period (domain §8)
+    def closings(self, periode: str | None = None) -> list[sqlite3.Row]:
+        sql = "SELECT * FROM penutupan"
+        if periode is None:
+            return list(self.conn.execute(sql + " ORDER BY id"))
+        return list(self.conn.execute(sql + " WHERE periode = ? ORDER BY id", (periode,)))
+
+    def reopenings(self, periode: str | None = None) -> list[sqlite3.Row]:
+        sql = "SELECT * FROM pembukaan"
+        if periode is None:
+            return list(self.conn.execute(sql + " ORDER BY id"))
+        return list(self.conn.execute(sql + " WHERE periode = ? ORDER BY id", (periode,)))
+
+    def period_state(self, periode: str) -> dict[str, Any]:
+        """``{"keadaan": "terbuka" | "ditutup" | "dibuka kembali", "penutupan": row | None, ...}``."""
+        closings = self.closings(periode)
+        reopenings = self.reopenings(periode)
+        if not closings:
+            return {"keadaan": "terbuka", "penutupan": None, "pembukaan": None, "jumlah_penutupan": 0}
+        last = closings[-1]
+        reopened = [r for r in reopenings if r["penutupan_id"] == last["id"]]
+        if reopened:
+            return {"keadaan": "dibuka kembali", "penutupan": last, "pembukaan": reopened[-1],
+                    "jumlah_penutupan": len(closings)}
+        return {"keadaan": "ditutup", "penutupan": last, "pembukaan": None, "jumlah_penutupan": len(closings)}
+
+    def closed_periods(self) -> dict[str, sqlite3.Row]:
+        """Periods closed now (closed and not reopened since): periode -> its closing."""
+        out: dict[str, sqlite3.Row] = {}
+        for p in {r["periode"] for r in self.closings()}:
+            state = self.period_state(p)
+            if state["keadaan"] == "ditutup":
+                out[p] = state["penutupan"]
+        return out
+
+    def record_closing(self, *, periode: str, tanggal: str, nomor: str, sidik: str, berkas: str, sha256: str,
+                       lampiran: dict[str, str], paksa: bool, terbuka: list[str]) -> int:
+        cur = self.conn.execute(
+            "INSERT INTO penutupan(periode, waktu, tanggal, nomor, sidik, berkas, sha256, lampiran, paksa, terbuka)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?)",
+            (periode, now_text(), tanggal, nomor, sidik, berkas, sha256, json.dumps(lampiran, ensure_ascii=False),
+             int(paksa), json.dumps(terbuka, ensure_ascii=False)))
+        return int(cur.lastrowid or 0)
+
+    def record_reopening(self, *, periode: str, penutupan_id: int, alasan: str) -> int:
+        cur = self.conn.execute("INSERT INTO pembukaan(periode, penutupan_id, waktu, alasan) VALUES (?,?,?,?)",
+                                (periode, penutupan_id, now_text(), alasan))
+        return int(cur.lastrowid or 0)

@@ -43,6 +43,14 @@ class PeriodData:
     run_id: int | None = None
     run_time: str = ""
     audit: list[dict[str, Any]] = field(default_factory=list)
+    # closing (domain §8): "terbuka", "ditutup" or "dibuka kembali"; the closing the outputs are final for
+    keadaan: str = "terbuka"
+    penutupan: dict[str, Any] | None = None
+    sidik: str = ""  # the ledger fingerprint of the data shown (Info Proses)
+
+    @property
+    def final(self) -> bool:
+        return self.penutupan is not None
 
 
 def confirmable(kode: str, level: str) -> bool:
@@ -79,8 +87,31 @@ def period_data(ledger: Ledger, master: Master, settings: Settings, periode: Per
         if r["periode"] == str(periode) or (not r["periode"] and periode == settings.periode_aktif)
     ]
     audit = [dict(a) for a in ledger.audit_rows() if a["periode"] == str(periode)]
+    state = ledger.period_state(str(periode))
+    closing = dict(state["penutupan"]) if state["keadaan"] == "ditutup" else None
     return PeriodData(periode, settings, master, joined, status, temuan, galat, files, run_id,
-                      now.isoformat(sep=" "), audit)
+                      now.isoformat(sep=" "), audit, keadaan=state["keadaan"], penutupan=closing)
+
+
+def open_items(data: PeriodData) -> list[tuple[str, str]]:
+    """What still stands between a period and its final rekap: (label, Indonesian text) per kind."""
+    items: list[tuple[str, str]] = []
+
+    def names(rows: list[dict[str, Any]]) -> str:
+        return "; ".join(f"{r['nama_bidang']} ({r['kode_bidang']})" for r in rows)
+
+    missing = [r for r in data.status if r["status"] == STATUS_BELUM]
+    rejected = [r for r in data.status if r["status"] == STATUS_DITOLAK]
+    pending = [r for r in data.status if r["temuan_terbuka"] or r["galat"]]
+    if missing:
+        items.append(("Belum mengumpulkan", f"{len(missing)} bidang: {names(missing)}"))
+    if rejected:
+        items.append(("Berkas ditolak, belum ada yang diterima", f"{len(rejected)} bidang: {names(rejected)}"))
+    if pending:
+        total = sum(r["temuan_terbuka"] + r["galat"] for r in pending)
+        per = "; ".join(f"{r['kode_bidang']} {r['temuan_terbuka'] + r['galat']}" for r in pending)
+        items.append(("Butir konfirmasi terbuka", f"{total} butir ({per})"))
+    return items
 
 
 def _in_master_order(items: list[dict[str, Any]], master: Master) -> list[dict[str, Any]]:

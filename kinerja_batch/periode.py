@@ -65,3 +65,21 @@ def format_tanggal(date: object, *, hari: bool = False) -> str:
         return "-"
     text = f"{date.day} {_BULAN[date.month - 1]} {date.year}"
     return f"{_HARI[date.weekday()]}, {text}" if hari else text
+
+
+def format_waktu(value: object) -> str:
+    """Indonesian date and time people read: ``29-11-2026 15.42`` (from a datetime or ISO text); ``-`` when none."""
+    import datetime as dt
+
+    if isinstance(value, str):
+        if not value.strip():
+            return "-"
+        try:
+            value = dt.datetime.fromisoformat(value.strip())
+        except ValueError:
+            return value
+    if isinstance(value, dt.datetime):
+        return f"{value:%d-%m-%Y %H.%M}"
+    if isinstance(value, dt.date):
+        return f"{value:%d-%m-%Y}"
+    return "-"

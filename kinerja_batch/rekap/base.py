@@ -9,13 +9,12 @@ from typing import Any
 import numpy as np
 import xlsxwriter
 
-from kinerja_batch import layout
+from kinerja_batch import layout, printing
 from kinerja_batch.model import PeriodData
-from kinerja_batch.periode import format_tanggal
+from kinerja_batch.periode import format_tanggal, format_waktu
 from kinerja_batch.rekap.cells import (
     _Block,
     _Columns,
-    _esc,
     _fail,
     _header_height,
     _is_missing,
@@ -45,6 +44,18 @@ from kinerja_batch.rekap.constants import (
 )
 from kinerja_batch.rekap.formulas import _parse_time
 
+MARK_DRAF = "DRAF — belum final"
+MARK_FINAL = "FINAL"
+
+
+def _date(text: Any) -> Any:
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(str(text))
+    except ValueError:
+        return None
+
 
 class RekapBase:
     def __init__(self, wb: xlsxwriter.Workbook, data: PeriodData) -> None:
@@ -67,7 +78,13 @@ class RekapBase:
             "title": add({"font_name": "Arial", "bold": True, "font_size": 13, "font_color": WARNA_HEADER}),
             "subtitle": add({"font_name": "Arial", "bold": True, "font_size": 10}),
             "plain": add({"font_name": "Arial", "font_size": 9}),
-            "note": add({"font_name": "Arial", "font_size": 8, "italic": True, "font_color": "#595959"}),
+            "note": add({"font_name": "Arial", "font_size": 9, "italic": True, "font_color": "#595959"}),
+            "mark": add({"font_name": "Arial", "font_size": 12, "bold": True, "font_color": "#C00000"}),
+            "mark_item": add({"font_name": "Arial", "font_size": 9, "font_color": "#C00000", "text_wrap": True,
+                              "valign": "top"}),
+            "paraf_head": add({**base, "bold": True, "bg_color": WARNA_BAND, "align": "center", "valign": "vcenter",
+                               "text_wrap": True, "font_size": 9}),
+            "paraf_cell": add({**base, "text_wrap": True, "valign": "vcenter", "font_size": 9}),
             "h2": add({"font_name": "Arial", "bold": True, "font_size": 11, "font_color": WARNA_HEADER,
                        "bottom": 2, "bottom_color": WARNA_HEADER}),
             "head": add({**base, "bold": True, "bg_color": WARNA_HEADER, "font_color": "#FFFFFF", "text_wrap": True,
@@ -200,17 +217,25 @@ class RekapBase:
             self.put(ws, 2, 0, note, self.f["note"])
 
     def print_setup(self, ws: Any, *, landscape: bool, repeat: tuple[int, int] | None, last_row: int,
-                    last_col: int) -> None:
-        if landscape:
-            ws.set_landscape()
-        ws.set_paper(9)  # A4
-        ws.fit_to_pages(1, 0)
-        ws.set_margins(left=0.3, right=0.3, top=0.55, bottom=0.55)
-        if repeat:
-            ws.repeat_rows(*repeat)
-        ws.print_area(0, 0, max(last_row, 0), last_col)
-        ws.set_header("&L&8" + _esc(self.s.kantor.nama) + "&R&8" + _esc(f"{ws.name} · {self.p.label}"))
-        ws.set_footer("&L&8" + _esc(f"Rekap {self.p} · dibuat {self.d.run_time}") + "&R&8Halaman &P dari &N")
+                    last_col: int, key_cols: tuple[int, int] | None = (0, 1), extra_px: float = 0.0) -> int:
+        """Paper from the settings, a readable scale (wide sheets split across pages with ``key_cols``
+        repeated), and the DRAF/FINAL mark in every page's header."""
+        return printing.page_setup(
+            ws, paper=self.s.kertas, landscape=landscape, last_col=last_col, last_row=last_row, repeat_rows=repeat,
+            key_cols=key_cols, extra_px=extra_px,
+            header=printing.header_text(self.s.kantor.nama, right=f"{ws.name} · {self.p.label}", mark=self.mark()),
+            footer=printing.header_text(f"Rekap {self.p} · dibuat {format_waktu(self.d.run_time)}",
+                                        right="Halaman &P dari &N"))
+
+    def mark(self) -> str:
+        """``DRAF — belum final`` until the period is closed; then ``FINAL`` with the letter's number and date."""
+        c = self.d.penutupan
+        if c is None:
+            return MARK_DRAF
+        text = MARK_FINAL
+        if c.get("nomor"):
+            text += f" · Nomor {c['nomor']}"
+        return text + f" · {format_tanggal(_date(c.get('tanggal')))}"
 
     # ------------------------------------------------------------------ Pengukuran Kinerja
     def _pk_columns(self) -> dict[str, int]:
@@ -229,19 +254,37 @@ class RekapBase:
                                                       "format": self.f[f"cf_{name}"]})
 
     def _signature(self, ws: Any, r: int, c0: int, c1: int) -> int:
-        """Signature block of the Kepala Dinas over columns c0..c1; returns the last row used."""
+        """Signature block of the Kepala Dinas over columns c0..c1, with the paraf koordinasi box of the
+        Kasubbag Perencanaan and the Sekretaris left of it (when there are three columns free there);
+        returns the last row used. Dated only in the final rekap: a draft is not for signing.
+
+        Rows are written top to bottom (the rekap is written in constant-memory mode)."""
         f = self.f
         k = self.s.kantor
         place = k.kota or "..............."
-        when = format_tanggal(self.run_time.date()) if self.run_time else "...................."
-        ws.set_row(r + 1, 28)
+        c = self.d.penutupan
+        when = format_tanggal(_date(c.get("tanggal"))) if c is not None else "...................................."
+        paraf = c0 >= 3
+        p0 = c0 - 3
         self.merge(ws, r, c0, r, c1, f"{place}, {when}", f["sign"])
+        ws.set_row(r + 1, 28)
+        if paraf:
+            self.merge(ws, r + 1, p0, r + 1, p0 + 2, "Paraf koordinasi", f["paraf_head"])
         self.merge(ws, r + 1, c0, r + 1, c1, _jabatan(k.kepala_jabatan, k.nama), f["sign"])
+        if paraf:
+            self.merge(ws, r + 2, p0, r + 2, p0 + 1, "Jabatan / Nama", f["paraf_head"])
+            self.put(ws, r + 2, p0 + 2, "Paraf", f["paraf_head"])
+            for i, p in enumerate((self.s.kasubbag, self.s.sekretaris)):
+                ws.set_row(r + 3 + i, 30)
+                self.merge(ws, r + 3 + i, p0, r + 3 + i, p0 + 1, p.jabatan + (f"\n{p.nama}" if p.nama else ""),
+                           f["paraf_cell"])
+                self.put(ws, r + 3 + i, p0 + 2, "", f["paraf_cell"])
         self.merge(ws, r + 5, c0, r + 5, c1, k.kepala_nama or "(.......................................)",
                    f["sign_name"])
-        self.merge(ws, r + 6, c0, r + 6, c1, f"NIP. {_nip(k.kepala_nip) if k.kepala_nip else '....................'}",
+        self.merge(ws, r + 6, c0, r + 6, c1, k.kepala_pangkat or "Pangkat/golongan ....................", f["sign"])
+        self.merge(ws, r + 7, c0, r + 7, c1, f"NIP. {_nip(k.kepala_nip) if k.kepala_nip else '....................'}",
                    f["sign"])
-        return r + 6
+        return r + 7
 
     # ------------------------------------------------------------------ the small tables
     def table(self, name: str, title: str, headers: list[str], rows: list[list[Any]], formats: list[str],

@@ -201,5 +201,6 @@ class PengukuranSheet(RekapBase):
                     "type": "cell", "criteria": "==", "value": f'"{text}"', "format": f[key]})
         ws.freeze_panes(first, 2)
         ws.autofilter(hr, 0, max(last, hr), last_col)
-        self.print_setup(ws, landscape=True, repeat=(hr, hr), last_row=max(last, hr), last_col=c_status)
+        self.print_setup(ws, landscape=True, repeat=(hr, hr), last_row=max(last, hr), last_col=c_status,
+                         key_cols=(0, col["Indikator Kinerja"]))
 

@@ -12,12 +12,12 @@ from kinerja_batch.model import (
     STATUS_DITOLAK,
     STATUS_KONFIRMASI,
     STATUS_TERLAMBAT,
+    open_items,
 )
-from kinerja_batch.periode import format_tanggal
+from kinerja_batch.periode import format_tanggal, format_waktu
 from kinerja_batch.rekap.base import RekapBase
 from kinerja_batch.rekap.cells import (
     _cached,
-    _esc,
     _mean,
     _predikat_formula,
     _predikat_value,
@@ -63,6 +63,7 @@ class RingkasanSheet(RekapBase):
         ]
         for i, text in enumerate(facts):
             self.merge(ws, 2 + i, 0, 2 + i, last_col, text, f["plain"])
+        top = self._status_mark(ws, 2 + len(facts), last_col)
 
         pk = _q(SHEET_PENGUKURAN)
         st = _q(SHEET_STATUS)
@@ -87,7 +88,7 @@ class RingkasanSheet(RekapBase):
         on_time = sum(1 for x in status_rows if x["berkas"] and x["status"] != STATUS_DITOLAK and not x["terlambat"])
         late = sum(1 for x in status_rows if x["berkas"] and x["status"] != STATUS_DITOLAK and x["terlambat"])
 
-        r = 6
+        r = top + 1
         self.merge(ws, r, 0, r, last_col, "A. Pengumpulan kertas kerja", f["h2"])
         r += 1
         rows_a: list[tuple[str, str, Any]] = [
@@ -221,8 +222,9 @@ class RingkasanSheet(RekapBase):
         self._predikat_colours(ws, pred_first, pred_last, 0)
         end = self._signature(ws, r + 2, 4, last_col)
 
-        # charts, right of the tables, all within the first page: predikat and status side by side, then
+        # charts under the signature, within the printed width: predikat and status side by side, then
         # the capaian per bidang (bars get thinner when there are many bidang, the chart never longer)
+        chart_row = end + 2
         charts = self.wb
         col_chart = charts.add_chart({"type": "column"})
         col_chart.add_series({
@@ -234,11 +236,11 @@ class RingkasanSheet(RekapBase):
         })
         col_chart.set_title({"name": "Sebaran predikat indikator", "name_font": {"size": 11}})
         col_chart.set_legend({"none": True})
-        col_chart.set_x_axis({"num_font": {"size": 8}})
+        col_chart.set_x_axis({"num_font": {"size": 9}})
         col_chart.set_y_axis({"num_format": "0", "min": 0, "major_gridlines": {"visible": True,
                                                                               "line": {"color": "#D9D9D9"}}})
-        col_chart.set_size({"width": 420, "height": 300})
-        ws.insert_chart(6, 8, col_chart, {"x_offset": 4})
+        col_chart.set_size({"width": 390, "height": 300})
+        ws.insert_chart(chart_row, 0, col_chart, {"x_offset": 4})
 
         pie = charts.add_chart({"type": "pie"})
         pie.add_series({
@@ -249,9 +251,9 @@ class RingkasanSheet(RekapBase):
             "data_labels": {"value": True, "category": False, "leader_lines": True},
         })
         pie.set_title({"name": "Status pengumpulan bidang", "name_font": {"size": 11}})
-        pie.set_legend({"position": "bottom", "font": {"size": 8}})
-        pie.set_size({"width": 400, "height": 300})
-        ws.insert_chart(6, 8, pie, {"x_offset": 434})
+        pie.set_legend({"position": "bottom", "font": {"size": 9}})
+        pie.set_size({"width": 380, "height": 300})
+        ws.insert_chart(chart_row, 0, pie, {"x_offset": 404})
 
         bar = charts.add_chart({"type": "bar"})
         if per_last >= per_first:
@@ -260,21 +262,39 @@ class RingkasanSheet(RekapBase):
                 "categories": [SHEET_RINGKASAN, per_first, 1, per_last, 1],
                 "values": [SHEET_RINGKASAN, per_first, 5, per_last, 5],
                 "fill": {"color": WARNA_HEADER},
-                "data_labels": {"value": True, "num_format": FMT_PCT, "font": {"size": 8}},
+                "data_labels": {"value": True, "num_format": FMT_PCT, "font": {"size": 9}},
             })
         bar.set_title({"name": "Rata-rata capaian s.d. TW per bidang (%)", "name_font": {"size": 11}})
-        bar.set_y_axis({"reverse": True, "num_font": {"size": 8}})
+        bar.set_y_axis({"reverse": True, "num_font": {"size": 9}})
         bar.set_x_axis({"num_format": "0", "min": 0, "major_gridlines": {"visible": True,
                                                                         "line": {"color": "#D9D9D9"}}})
         bar.set_legend({"none": True})
         n_bars = max(1, per_last - per_first + 1)
-        bar.set_size({"width": 834, "height": min(560, max(260, 70 + 22 * n_bars))})
-        ws.insert_chart(22, 8, bar, {"x_offset": 4})
-        chart_end = 22 + 29
-        ws.set_landscape()
-        ws.set_paper(9)
-        ws.fit_to_pages(1, 0)
-        ws.set_margins(left=0.4, right=0.4, top=0.55, bottom=0.55)
-        ws.print_area(0, 0, max(end, chart_end), 20)
-        ws.set_footer("&L&8" + _esc(f"Rekap {self.p} · dibuat {self.d.run_time}") + "&R&8Halaman &P dari &N")
+        bar.set_size({"width": 780, "height": min(560, max(260, 70 + 22 * n_bars))})
+        ws.insert_chart(chart_row + 16, 0, bar, {"x_offset": 4})
+        bar_rows = int(min(560, max(260, 70 + 22 * n_bars)) / 20) + 1
+        chart_end = chart_row + 16 + bar_rows
+        self.print_setup(ws, landscape=False, repeat=None, last_row=max(end, chart_end), last_col=last_col,
+                         key_cols=None)
 
+    def _status_mark(self, ws: Any, r: int, last_col: int) -> int:
+        """DRAF (with what is still open) or FINAL, under the facts; returns the last row used."""
+        f = self.f
+        self.merge(ws, r, 0, r, last_col, self.mark(), f["mark"])
+        ws.set_row(r, 18)
+        c = self.d.penutupan
+        if c is not None:
+            lines = [f"Periode ditutup pada {format_waktu(c.get('waktu'))}; rekap ini tidak berubah lagi."]
+        else:
+            items = open_items(self.d)
+            lines = [f"{label}: {text}" for label, text in items] or [
+                "Semua bidang sudah mengumpulkan dan tidak ada butir konfirmasi terbuka; siap ditutup "
+                f"(kinerja-batch tutup --periode {self.p})."]
+            if self.d.keadaan == "dibuka kembali":
+                lines.insert(0, "Periode dibuka kembali setelah ditutup; rekap final sebelumnya tetap di outbox/final/.")
+            lines.append("Belum final: tidak untuk ditandatangani. Tanggal tanda tangan diisi saat periode ditutup.")
+        for text in lines:
+            r += 1
+            ws.set_row(r, layout.wrapped_height([(text, 105)], line_height=12))
+            self.merge(ws, r, 0, r, last_col, text, f["mark_item"])
+        return r

@@ -12,8 +12,8 @@ from kinerja_batch.model import (
     STATUS_KONFIRMASI,
     STATUS_TERLAMBAT,
 )
-from kinerja_batch.periode import format_tanggal
-from kinerja_batch.rekap.base import RekapBase
+from kinerja_batch.periode import format_tanggal, format_waktu
+from kinerja_batch.rekap.base import RekapBase, _date
 from kinerja_batch.rekap.constants import (
     _TITLE_ROWS,
     GALAT_HEADERS,
@@ -46,7 +46,8 @@ class TableSheets(RekapBase):
         rows = []
         for s in self.d.status:
             submitted = bool(s["berkas"]) and s["status"] != STATUS_DITOLAK
-            rows.append([s["kode_bidang"], s["nama_bidang"], s["status"], s["diterima"], s["berkas"],
+            rows.append([s["kode_bidang"], s["nama_bidang"], s["status"],
+                         format_waktu(s["diterima"]) if s["diterima"] else "", s["berkas"],
                          s["versi"] or None, s["terisi"], s["diharapkan"], f"{s['terisi']}/{s['diharapkan']}",
                          s["temuan_terbuka"], s["galat"],
                          (TERLAMBAT if s["terlambat"] else TEPAT_WAKTU) if submitted else ""])
@@ -80,8 +81,10 @@ class TableSheets(RekapBase):
             ["Instansi", s.kantor.nama],
             ["Periode", f"{self.p} ({self.p.label})"],
             ["Batas waktu", format_tanggal(deadline, hari=True) if deadline else "-"],
-            ["Waktu proses", self.d.run_time],
+            ["Waktu proses", format_waktu(self.d.run_time)],
             ["ID proses", "" if self.d.run_id is None else str(self.d.run_id)],
+            ["Status rekap", self.mark()],
+            *self._closing_rows(),
             ["Versi kinerja-batch", __version__],
             ["Master indikator (sha256)", self.d.master.sha256],
             ["Rumus Realisasi s.d. TW", "Kumulatif: jumlah triwulan yang dilaporkan; Posisi Akhir: nilai triwulan "
@@ -96,7 +99,27 @@ class TableSheets(RekapBase):
                 value = "(disembunyikan)" if value else ""
             rows.append([f"Pengaturan: {key}", str(value)])
         for fl in self.d.files:
-            rows.append([f"Berkas masuk: {fl['berkas']} ({fl['hasil']})", f"sha256 {fl['sha256']}"])
-        self.table(SHEET_INFO, "INFORMASI PROSES", INFO_HEADERS, rows, ["text", "text"], [48, 90], landscape=False)
+            rows.append([f"Berkas masuk: {fl['berkas']} ({fl['hasil']}, {format_waktu(fl['diterima'])})",
+                         f"sha256 {fl['sha256']}"])
+        self.table(SHEET_INFO, "INFORMASI PROSES", INFO_HEADERS, rows, ["text", "text"], [40, 72], landscape=False)
 
 
+
+    def _closing_rows(self) -> list[list[Any]]:
+        """Where the data of a final rekap stood: the closing, and the ledger fingerprint it was built from."""
+        d = self.d
+        rows: list[list[Any]] = [["Keadaan periode", {"terbuka": "terbuka (belum ditutup)", "ditutup": "ditutup",
+                                                      "dibuka kembali": "dibuka kembali"}.get(d.keadaan, d.keadaan)]]
+        c = d.penutupan
+        if c is not None:
+            rows += [
+                ["Ditutup pada", format_waktu(c.get("waktu"))],
+                ["Tanggal tanda tangan", format_tanggal(_date(c.get("tanggal")))],
+                ["Nomor surat pengantar", c.get("nomor") or "-"],
+                ["Sidik buku besar (fingerprint)", c.get("sidik") or d.sidik],
+            ]
+            if c.get("paksa"):
+                rows.append(["Ditutup dengan --paksa; masih terbuka saat itu", "; ".join(c.get("terbuka_list", []))])
+        elif d.sidik:
+            rows.append(["Sidik buku besar (fingerprint)", d.sidik])
+        return rows
