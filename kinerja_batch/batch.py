@@ -262,6 +262,9 @@ def run(
             started = time.perf_counter()
             rebuild_outputs(ws, settings, master, ledger, sorted(wanted), report, dry_run=dry_run, run_id=run_id)
             report.waktu["keluaran"] = round(time.perf_counter() - started, 3)
+            from kinerja_batch.penutupan import period_states
+
+            report.keadaan = {p: v["teks"] for p, v in period_states(ledger, list(report.status)).items()}
             crash_point("setelah_rekap")
             _close_unfinished(ledger, run_id, [r for r, periods in unfinished.items() if periods <= wanted])
             ledger.finish_run(run_id, {k: v for k, v in report.as_dict().items() if k in ("jumlah", "rekap")})
@@ -330,6 +333,7 @@ class _Processor:
         self.report = report
         self.touched = touched
         self.periods = known_periods(ws, settings)
+        self.closed = ledger.closed_periods()  # periode -> its closing: such files are PERIODE_DITUTUP
         if master is not None:
             # built once here: each workbook is read in a forked child, which inherits all this instead
             # of building it again for every file (the index serves files that lost their metadata)
@@ -383,7 +387,7 @@ class _Processor:
         seen: set[str] = set()
         for entry in entries:
             sha = sha256_of(entry.path)
-            if sha in seen or self.ledger.files_with_sha(sha):
+            if sha in seen or self._known(sha):
                 plan.append((entry, sha, None))  # bytes already known (or earlier in this inbox): decided below
             else:
                 plan.append((entry, sha, sniff(entry.path, self.settings.batas, display_name=entry.path.name,
@@ -401,7 +405,7 @@ class _Processor:
             if progress:
                 progress(f"[{i}/{len(plan)}] {entry.path.name}")
             if sniffed is None:
-                self._known_bytes(entry, sha, self.ledger.files_with_sha(sha))
+                self._known_bytes(entry, sha, self._known(sha))
             elif sniffed.finding is not None and sniffed.retry:
                 self.report.files.append(FileOutcome(entry.path.name, "ditinggal", kode=sniffed.finding.code,
                                                      pesan="berkas tampak terpotong dan baru berubah; mungkin "
@@ -410,6 +414,29 @@ class _Processor:
                 self._reject(entry, sha, sniffed.finding)
             else:
                 self._store(entry, sha, next(parsed))
+
+    def _known(self, sha: str) -> list[Any]:
+        """Earlier files with these bytes. A file rejected only because its period was closed, and moved to
+        its place, is no verdict on its bytes: dropped again (after ``buka``) it is read again."""
+        return [k for k in self.ledger.files_with_sha(sha)
+                if not (k["kode"] == "PERIODE_DITUTUP" and (self.ws.root / k["lokasi"]).exists())]
+
+    def _closed_period(self, kind: str, result: Any, name: str) -> F.Finding | None:
+        """PERIODE_DITUTUP for a kertas kerja or confirmation answer of a closed period (domain §8)."""
+        if kind == "konfirmasi":
+            identity = result[0]
+        elif kind == "kertas_kerja":
+            identity = result.identity
+        else:
+            return None
+        p = str(identity.periode)
+        closing = self.closed.get(p)
+        if closing is None:
+            return None
+        from kinerja_batch.periode import format_waktu
+
+        return F.make("PERIODE_DITUTUP", file=name, bidang=identity.kode_bidang, periode=p,
+                      periode_teks=p, detail=format_waktu(closing["waktu"]))
 
     def _store(self, entry: InboxEntry, sha: str, outcome: Any) -> None:
         """Store what the child read (or why it could not)."""
@@ -438,7 +465,10 @@ class _Processor:
             self._reject(entry, sha, finding)
             return
         kind, result = outcome
-        if kind == "ditolak":
+        closed = self._closed_period(kind, result, name)
+        if closed is not None:
+            self._reject(entry, sha, closed)
+        elif kind == "ditolak":
             self._reject(entry, sha, result)
         elif kind == "konfirmasi":
             self._konfirmasi(entry, sha, *result)

@@ -321,6 +321,60 @@ def demo(folder: Path, paksa: bool) -> None:
     click.echo(f"Lihat ringkasan kapan saja: kinerja-batch -w {root} status")
 
 
+@cli.command(context_settings=CONTEXT, epilog=EXIT_CODES)
+@_workspace_option
+@click.option("--periode", "periode", required=True, help="Periode yang ditutup, misalnya 2025-TW2.")
+@click.option("--tanggal", "tanggal", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Tanggal tanda tangan rekap final dan surat pengantar, TAHUN-BULAN-TANGGAL (bawaan: hari ini).")
+@click.option("--nomor", "nomor", default="", help="Nomor surat pengantar, misalnya 050/123/Diskominfo/2026.")
+@click.option("--paksa", is_flag=True, help="Tutup walaupun masih ada bidang yang belum mengumpulkan atau butir "
+              "konfirmasi yang terbuka (dicatat di rekap final).")
+@click.pass_context
+def tutup(ctx: click.Context, workspace: Path | None, periode: str, tanggal: Any, nomor: str, paksa: bool) -> None:
+    """Tutup periode: tulis rekap final bertanda FINAL beserta surat pengantar dan tanda
+    terima ke outbox/final/, catat di buku besar, dan tolak data baru untuk periode itu
+    (PERIODE_DITUTUP). Rekap final tidak pernah ditulis ulang.
+
+    Ditolak selama run berjalan. Bila masih ada bidang yang belum mengumpulkan, berkas
+    ditolak, atau butir konfirmasi terbuka, semuanya ditampilkan dan periode baru
+    ditutup dengan --paksa.
+
+    \b
+    Contoh:
+      kinerja-batch tutup --periode 2025-TW2 --tanggal 2025-07-20 --nomor 050/123/Diskominfo/2025
+    """
+    from kinerja_batch.penutupan import close_period, closing_summary
+
+    ws = _resolve(ctx, workspace)
+    p = _periode_type(periode)
+    result = close_period(ws, p, tanggal=tanggal.date() if tanggal else None, nomor=nomor.strip(), paksa=paksa)
+    click.echo(closing_summary(result))
+
+
+@cli.command(context_settings=CONTEXT, epilog=EXIT_CODES)
+@_workspace_option
+@click.option("--periode", "periode", required=True, help="Periode yang dibuka kembali, misalnya 2025-TW2.")
+@click.option("--alasan", "alasan", required=True, help="Mengapa dibuka kembali (dicatat di buku besar).")
+@click.pass_context
+def buka(ctx: click.Context, workspace: Path | None, periode: str, alasan: str) -> None:
+    """Buka kembali periode yang sudah ditutup agar data baru diterima lagi. Alasan dan
+    waktunya dicatat; rekap final yang sudah ada tetap disimpan, dan penutupan berikutnya
+    menulis rekap_<periode>_final_2.xlsx.
+
+    \b
+    Contoh:
+      kinerja-batch buka --periode 2025-TW2 --alasan "Koreksi realisasi Bidang IKP dari Inspektorat"
+    """
+    from kinerja_batch.penutupan import reopen_period
+
+    ws = _resolve(ctx, workspace)
+    p = _periode_type(periode)
+    info = reopen_period(ws, p, alasan)
+    click.echo(f"Periode {info['periode']} dibuka kembali. Alasan dicatat: {info['alasan']}")
+    click.echo(f"Rekap final sebelumnya tetap ada: {info['berkas_final']}")
+    click.echo("Berkas yang tadinya ditolak karena periode ditutup dapat ditaruh kembali di inbox/.")
+
+
 def _history(ws: Workspace, periode: Any) -> Any:
     """Accepted values of earlier quarters from the ledger, when there is one."""
     if not ws.ledger_path.exists() or periode.tw == 1:

@@ -149,7 +149,14 @@ def write_eml(path: Path, msg: EmailMessage) -> Path:
 
 def _salam(bidang: dict[str, Any]) -> str:
     who = _one_line(bidang.get("penanggung_jawab"))
-    return (f"Yth. {who}\n" if who else "Yth. ") + f"Kepala Bidang {_one_line(bidang['nama_bidang'])}\ndi tempat\n"
+    return (f"Yth. {who}\n" if who else "Yth. ") + f"{_jabatan(bidang)}\ndi tempat\n"
+
+
+def _jabatan(bidang: dict[str, Any]) -> str:
+    """The head's title: the master's Jabatan, or Sekretaris / Kepala <Nama Bidang>."""
+    from kinerja_batch.master import default_jabatan
+
+    return _one_line(bidang.get("jabatan")) or default_jabatan(_one_line(bidang["nama_bidang"]))
 
 
 def _penutup(settings: Settings) -> str:
@@ -176,7 +183,7 @@ def kertas_kerja_message(settings: Settings, bidang: dict[str, Any], periode: Pe
         f"sampaikan kertas kerja pengumpulan data kinerja Bidang {nama} ({bidang['kode_bidang']}) berisi "
         f"{n_indikator} indikator (berkas terlampir: {attachment.name}).\n\n"
         "Mohon kertas kerja diisi pada sel berwarna kuning (Realisasi, Realisasi Anggaran, Faktor Pendorong, "
-        "Faktor Penghambat dan Bukti Dukung), diperiksa oleh Kepala Bidang, lalu dikirim kembali kepada "
+        f"Faktor Penghambat dan Bukti Dukung), diperiksa oleh {_jabatan(bidang)}, lalu dikirim kembali kepada "
         f"Subbag Perencanaan paling lambat {_deadline_text(settings, periode)}.\n\n"
         "Petunjuk pengisian ada pada lembar \"Petunjuk\" di dalam berkas. Mohon tidak mengubah nama lembar, "
         "kode indikator, atau urutan baris, dan tetap menyimpan berkas dalam format .xlsx.\n\n"
@@ -207,7 +214,7 @@ def pengingat_message(settings: Settings, bidang: dict[str, Any], periode: Perio
         f"Menindaklanjuti permintaan data kinerja {periode.label} dengan batas waktu "
         f"{_deadline_text(settings, periode)}, sampai dengan {format_tanggal(today)} {what}"
         f"{attached}\n\n"
-        "Mohon kertas kerja yang sudah diisi dan diperiksa Kepala Bidang segera dikirim kepada Subbag "
+        f"Mohon kertas kerja yang sudah diisi dan diperiksa {_jabatan(bidang)} segera dikirim kepada Subbag "
         "Perencanaan agar rekapitulasi data kinerja perangkat daerah dapat diselesaikan.\n\n"
         f"{_penutup(settings)}"
     )

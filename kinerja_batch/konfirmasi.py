@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import xlsxwriter
 
-from kinerja_batch import __version__, layout
+from kinerja_batch import __version__, layout, printing
 from kinerja_batch import findings as F
 from kinerja_batch.config import Workspace
 from kinerja_batch.findings import KOLOM_ANGGARAN, KOLOM_REALISASI, finding_data, kolom_of
@@ -44,10 +44,9 @@ from kinerja_batch.layout import (
 from kinerja_batch.layout import (
     KONFIRMASI_COLUMNS as COLUMNS,
 )
-from kinerja_batch.periode import Periode, format_tanggal
+from kinerja_batch.periode import Periode, format_tanggal, format_waktu
 from kinerja_batch.xlsxcheck import checked
 from kinerja_batch.xlsxstyle import WARNA_HEADER, WARNA_INPUT, WARNA_KOSONG, WARNA_TERKUNCI, write_metadata
-from kinerja_batch.xlsxstyle import esc as _esc
 
 if TYPE_CHECKING:
     from kinerja_batch.model import PeriodData
@@ -126,7 +125,7 @@ def write_konfirmasi(path: Path, data: PeriodData, kode_bidang: str, items: list
     os.close(fd)
     try:
         # in_memory: the parts are zipped from memory instead of one temporary file per part
-        wb = xlsxwriter.Workbook(tmp, {"strings_to_formulas": False, "strings_to_urls": False,
+        wb = xlsxwriter.Workbook(tmp, {**printing.WORKBOOK_OPTIONS, "strings_to_formulas": False, "strings_to_urls": False,
                                        "strings_to_numbers": False, "in_memory": True})
         _Writer(wb, data, kode_bidang, items, now, lookups or _Lookups.of(data)).write()
         wb.close()
@@ -205,15 +204,11 @@ class _Writer:
         ws.freeze_panes(first, COL[H_INDIKATOR])
         ws.protect(self.settings.kata_sandi, {"select_locked_cells": True, "select_unlocked_cells": True,
                                               "format_columns": True, "format_rows": True})
-        ws.set_landscape()
-        ws.set_paper(9)
-        ws.fit_to_pages(1, 0)
-        ws.repeat_rows(header_row)
-        ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
-        ws.set_header("&L&8" + _esc(f"Konfirmasi {self.kode} {self.data.periode}") + "&R&8"
-                      + _esc(self.settings.kantor.nama))
-        ws.set_footer("&L&8Dicetak &D&R&8Halaman &P dari &N")
-        ws.print_area(0, 0, last, len(COLUMNS) - 1)
+        printing.page_setup(
+            ws, paper=self.settings.kertas, landscape=True, last_col=len(COLUMNS) - 1, last_row=last,
+            repeat_rows=(header_row, header_row), key_cols=(0, COL[H_INDIKATOR]),
+            header=printing.header_text(f"Konfirmasi {self.kode} {self.data.periode}", right=self.settings.kantor.nama),
+            footer=printing.header_text(f"Dibuat {format_waktu(self.now)}", right="Halaman &P dari &N"))
         write_metadata(self.wb, {
             "jenis": layout.KIND_KONFIRMASI,
             "template_id": uuid.uuid4().hex,

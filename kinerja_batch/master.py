@@ -50,7 +50,10 @@ BIDANG_COLUMNS = {
     "Penanggung Jawab": "penanggung_jawab",
     "NIP": "nip",
     "Email": "email",
+    "Jabatan": "jabatan",
 }
+# headers a sheet may leave out: the column is then empty (Jabatan: see default_jabatan)
+OPTIONAL_HEADERS = {"Jabatan"}
 INDIKATOR_COLUMNS = {
     "Kode Indikator": "kode_indikator",
     "Kode Bidang": "kode_bidang",
@@ -74,6 +77,15 @@ NUMERIC_COLUMNS = ("target_tahunan", "target_tw1", "target_tw2", "target_tw3", "
 CODE_COLUMNS = ("kode_bidang", "kode_indikator", "nip")
 
 _SHEETS = {SHEET_BIDANG: BIDANG_COLUMNS, SHEET_INDIKATOR: INDIKATOR_COLUMNS}
+_SHEETS_BY_HEADERS = {h: c for cols in _SHEETS.values() for h, c in cols.items() if h in OPTIONAL_HEADERS}
+
+
+def default_jabatan(nama_bidang: str) -> str:
+    """The head's title when the master's Jabatan is empty: the Sekretariat is led by a Sekretaris."""
+    nama = " ".join(nama_bidang.split())
+    if nama.casefold() in ("sekretariat", "sekretariat dinas") or nama.casefold().startswith("sekretariat "):
+        return "Sekretaris"
+    return f"Kepala {nama}"
 _SHEET_ORDER = {SHEET_BIDANG: 0, SHEET_INDIKATOR: 1}
 _HEADER_SEARCH_ROWS = 20  # a title block above the header row is tolerated
 
@@ -192,6 +204,14 @@ def _non_negative() -> pa.Check:
     return pa.Check(lambda s: s >= 0, name=TIDAK_NEGATIF)
 
 
+NIP_18 = "nip_18_angka"
+
+
+def _nip_check() -> pa.Check:
+    return pa.Check(lambda s: s.str.replace(" ", "", regex=False).str.fullmatch(r"(\d{18})?"),
+                    element_wise=False, name=NIP_18)
+
+
 def _text(*checks: pa.Check) -> pa.Column:
     return pa.Column(str, list(checks), nullable=False)
 
@@ -206,8 +226,9 @@ BIDANG_SCHEMA = pa.DataFrameSchema(
         "kode_bidang": _text(_required(), _unique()),
         "nama_bidang": _text(_required()),
         "penanggung_jawab": _text(),
-        "nip": _text(),
+        "nip": _text(_nip_check()),
         "email": _text(),
+        "jabatan": _text(),
         "excel_row": pa.Column(int),
     },
     name=SHEET_BIDANG,
@@ -370,6 +391,9 @@ def _parse(data: bytes, name: str, path: Path, sha256: str, cache_dir: Path | No
             f"{name} tidak dapat dipakai: {len(errors)} galat. Perbaiki lalu jalankan lagi.", errors
         )
     assert bidang is not None and indikator is not None
+    bidang = bidang.assign(
+        nip=[n.replace(" ", "") for n in bidang["nip"]],
+        jabatan=[j or default_jabatan(n) for j, n in zip(bidang["jabatan"], bidang["nama_bidang"], strict=True)])
     master = Master(
         bidang=bidang.drop(columns="excel_row").reset_index(drop=True),
         indikator=indikator.reset_index(drop=True),
@@ -669,6 +693,8 @@ def _sheet_frame(sheet: str, grid: _Grid, columns: dict[str, str], problems: _Pr
         return None
     usable = True
     for header in columns:
+        if header not in best_map and header in OPTIONAL_HEADERS:
+            continue
         if header not in best_map:
             problems.sheet(
                 sheet,
@@ -689,6 +715,8 @@ def _sheet_frame(sheet: str, grid: _Grid, columns: dict[str, str], problems: _Pr
     # Column by column: the plain cells (text, a number, empty) take a fast path; a cell with an
     # error, a formula, a format that matters or an unusual value goes through _text_value /
     # _number_value, which say what is wrong with it.
+    absent = [h for h in columns if h not in best_map]  # optional headers the sheet leaves out
+    columns = {h: c for h, c in columns.items() if h in best_map}
     positions = [best_map[header][0] for header in columns]
     pick = operator.itemgetter(*positions)
     special = {(r, c) for (r, c), cell in grid.cells.items() if cell.is_error or cell.is_formula}
@@ -723,8 +751,11 @@ def _sheet_frame(sheet: str, grid: _Grid, columns: dict[str, str], problems: _Pr
                 known[text] = canonical_word(kind, text) or text
             data[column] = [known[text] for text in data[column]]
 
-    frame = pd.DataFrame({column: data[column] for column in columns.values()})
-    for column in columns.values():
+    for header in absent:
+        data[_SHEETS_BY_HEADERS[header]] = [""] * len(excel_rows)
+    frame = pd.DataFrame({column: data[column] for column in [*columns.values(),
+                                                               *(_SHEETS_BY_HEADERS[h] for h in absent)]})
+    for column in frame.columns:
         frame[column] = frame[column].astype("float64" if column in NUMERIC_COLUMNS else "str")
     frame["excel_row"] = pd.Series(excel_rows, dtype="int64")
     # the documented column order: the sheet's columns, then excel_row
@@ -951,6 +982,10 @@ _MESSAGES: dict[str, Callable[[str, Any], str]] = {
     BIDANG_ADA: lambda column, value: (
         f"bidang \"{value}\" tidak ada di lembar Bidang; tambahkan bidangnya atau perbaiki kodenya."
     ),
+    NIP_18: lambda column, value: (
+        f"NIP \"{value}\" bukan 18 angka; tulis NIP lengkap 18 angka, misalnya 19700312 199503 1 002 "
+        "(spasi boleh), atau kosongkan."
+    ),
     TIDAK_NEGATIF: lambda column, value: (
         f"nilai {numbers.format_angka_ringkas(value)} negatif; isi dengan angka >= 0."
     ),
@@ -967,7 +1002,7 @@ def _message(check: str, column: str, value: Any) -> str:
 # ---------------------------------------------------------------------------------------------
 # the cache: a valid master kept as JSON in the workspace's state folder
 
-CACHE_FORMAT = "1"  # raise when the stored layout or the reading rules change
+CACHE_FORMAT = "2"  # raise when the stored layout or the reading rules change
 CACHE_NAME = "master_cache.json"
 
 

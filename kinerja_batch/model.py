@@ -88,7 +88,12 @@ def period_data(ledger: Ledger, master: Master, settings: Settings, periode: Per
     ]
     audit = [dict(a) for a in ledger.audit_rows() if a["periode"] == str(periode)]
     state = ledger.period_state(str(periode))
-    closing = dict(state["penutupan"]) if state["keadaan"] == "ditutup" else None
+    closing = None
+    if state["keadaan"] == "ditutup":
+        import json
+
+        closing = dict(state["penutupan"])
+        closing["terbuka_list"] = json.loads(closing.get("terbuka") or "[]")
     return PeriodData(periode, settings, master, joined, status, temuan, galat, files, run_id,
                       now.isoformat(sep=" "), audit, keadaan=state["keadaan"], penutupan=closing)
 

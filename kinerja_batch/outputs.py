@@ -47,6 +47,7 @@ def rebuild_outputs(ws: Workspace, settings: Settings, master: Master | Callable
         m = master() if callable(master) else master
         refresh_temuan(ledger, m, settings, p, run_id)
         data = period_data(ledger, m, settings, p, run_id=run_id)
+        data.sidik = before
         status = [
             {k: row[k] for k in ("kode_bidang", "status", "terisi", "diharapkan", "temuan_terbuka", "galat")}
             for row in data.status
@@ -55,14 +56,18 @@ def rebuild_outputs(ws: Workspace, settings: Settings, master: Master | Callable
         report.temuan_terbuka += sum(row["temuan_terbuka"] for row in data.status)
         konfirmasi_before, drafts_before = len(report.konfirmasi), len(report.drafts)
         # the confirmation workbooks and the rekap depend only on ``data``: written side by side
-        writer = None if dry_run else _konfirmasi_in_child(ws, data)
+        # a closed period takes no answers: no confirmation workbooks or drafts are issued for it
+        issue = not data.final
+        writer = None if dry_run or not issue else _konfirmasi_in_child(ws, data)
         if not dry_run:
             write_rekap(path, data)
         report.rekap.append(str(path.relative_to(ws.root)))
-        report.konfirmasi += _konfirmasi_paths(ws, data)
+        if issue:
+            report.konfirmasi += _konfirmasi_paths(ws, data)
         if writer is not None:
             _wait_for(writer, p)
-        _write_drafts(ws, data, report, dry_run=dry_run)
+        if issue:
+            _write_drafts(ws, data, report, dry_run=dry_run)
         if not dry_run:
             state.put(p, {"sidik": fingerprint(ledger, ws, settings, p), "status": status,
                           "konfirmasi": report.konfirmasi[konfirmasi_before:],
@@ -81,7 +86,8 @@ def fingerprint(ledger: Ledger, ws: Workspace, settings: Settings, periode: Peri
 
     marks = ledger.conn.execute(
         "SELECT (SELECT COALESCE(MAX(id), 0) FROM files), (SELECT COALESCE(MAX(id), 0) FROM submissions),"
-        " (SELECT COALESCE(MAX(id), 0) FROM temuan), (SELECT COALESCE(MAX(id), 0) FROM audit)"
+        " (SELECT COALESCE(MAX(id), 0) FROM temuan), (SELECT COALESCE(MAX(id), 0) FROM audit),"
+        " (SELECT COALESCE(MAX(id), 0) FROM penutupan), (SELECT COALESCE(MAX(id), 0) FROM pembukaan)"
     ).fetchone()
     master_sha = _file_sha256(ws.master_path)
     deadline = settings.deadline(periode)

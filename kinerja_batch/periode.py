@@ -77,7 +77,7 @@ def format_waktu(value: object) -> str:
         try:
             value = dt.datetime.fromisoformat(value.strip())
         except ValueError:
-            return value
+            return str(value)
     if isinstance(value, dt.datetime):
         return f"{value:%d-%m-%Y %H.%M}"
     if isinstance(value, dt.date):

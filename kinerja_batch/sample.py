@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import NamedTuple
 
-BIDANG_HEADERS = ("Kode Bidang", "Nama Bidang", "Penanggung Jawab", "NIP", "Email")
+BIDANG_HEADERS = ("Kode Bidang", "Nama Bidang", "Penanggung Jawab", "NIP", "Email", "Jabatan")
 INDIKATOR_HEADERS = (
     "Kode Indikator",
     "Kode Bidang",
@@ -387,10 +387,11 @@ def write_sample_master(path: Path) -> None:
 
         ws = wb.add_worksheet("Bidang")
         _header(ws, BIDANG_HEADERS, bold)
-        for r, row in enumerate(BIDANG, start=1):
+        rows = [(*row, _jabatan(row[1])) for row in BIDANG]
+        for r, row in enumerate(rows, start=1):
             for c, value in enumerate(row):
                 ws.write_string(r, c, value, text)
-        _fit(ws, BIDANG_HEADERS, BIDANG)
+        _fit(ws, BIDANG_HEADERS, rows)
 
         ws = wb.add_worksheet("Indikator")
         _header(ws, INDIKATOR_HEADERS, bold)
@@ -425,6 +426,11 @@ def _header(ws, headers: tuple[str, ...], fmt) -> None:
         ws.write_string(0, c, title, fmt)
     ws.freeze_panes(1, 0)
     ws.set_row(0, 30)
+
+
+def _jabatan(nama: str) -> str:
+    """The head's title as the office writes it (the master's optional Jabatan column)."""
+    return "Sekretaris" if nama == "Sekretariat" else f"Kepala Bidang {nama}"
 
 
 def _fit(ws, headers: tuple[str, ...], rows, caps: dict[int, int] | None = None) -> None:

@@ -26,7 +26,7 @@ from kinerja_batch.model import (
     STATUS_TERLAMBAT,
     collection_status,
 )
-from kinerja_batch.periode import Periode, format_tanggal
+from kinerja_batch.periode import Periode, format_tanggal, format_waktu
 
 HEADERS = ("Bidang", "Status", "Diterima", "Berkas", "Terisi/Diharapkan", "Temuan Terbuka", "Galat")
 _NUMERIC = {"Terisi/Diharapkan", "Temuan Terbuka", "Galat"}
@@ -64,6 +64,7 @@ def status_report(ws: Workspace, settings: Settings, master: Master, periode: Pe
     has_ledger = ws.ledger_path.exists()
     with read_only_ledger(ws.ledger_path) as ledger:
         rows = collection_status(ledger, master, settings, periode, now=now)
+        states = _states(ledger, settings, periode)
     deadline = settings.deadline(periode)
     bidang = [
         {
@@ -84,6 +85,8 @@ def status_report(ws: Workspace, settings: Settings, master: Master, periode: Pe
         "lewat_batas_waktu": bool(deadline and now.date() > deadline),
         "waktu": now.isoformat(sep=" "),
         "ada_buku_besar": has_ledger,
+        "keadaan": states[str(periode)],
+        "keadaan_periode": states,
         "bidang": bidang,
         "jumlah": {
             "bidang": len(bidang),
@@ -99,6 +102,16 @@ def status_report(ws: Workspace, settings: Settings, master: Master, periode: Pe
     }
 
 
+def _states(ledger: Ledger, settings: Settings, periode: Periode) -> dict[str, dict[str, Any]]:
+    """The state (terbuka / ditutup / dibuka kembali) of this period, the year's quarters and every period
+    ever closed."""
+    from kinerja_batch.penutupan import period_states
+
+    names = {str(periode), *(f"{settings.tahun}-TW{tw}" for tw in range(1, 5))}
+    names |= {r["periode"] for r in ledger.closings()}
+    return period_states(ledger, sorted(names))
+
+
 def _short(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
@@ -111,14 +124,15 @@ def format_status(report: dict[str, Any]) -> str:
         when += " (sudah lewat)" if report["lewat_batas_waktu"] else ""
     else:
         when = "belum ditetapkan di kinerja.toml"
-    lines = [f"Status pengumpulan {report['label']} ({report['periode']})", f"Batas waktu: {when}"]
+    lines = [f"Status pengumpulan {report['label']} ({report['periode']})", f"Batas waktu: {when}",
+             f"Keadaan periode: {report['keadaan']['teks']}"]
     if not report["ada_buku_besar"]:
         lines.append("Belum ada buku besar (belum pernah diproses): semua bidang belum mengumpulkan.")
     lines.append("")
     table = [list(HEADERS)]
     for b in report["bidang"]:
         table.append([
-            b["kode_bidang"], b["status"], b["diterima"][:16] or "-", _short(b["berkas"], _MAX_BERKAS) or "-",
+            b["kode_bidang"], b["status"], format_waktu(b["diterima"]), _short(b["berkas"], _MAX_BERKAS) or "-",
             f"{b['terisi']}/{b['diharapkan']}", str(b["temuan_terbuka"]), str(b["galat"]),
         ])
     j = report["jumlah"]
@@ -142,4 +156,9 @@ def format_status(report: dict[str, Any]) -> str:
         f"Diterima tepat waktu: {j['tepat_waktu']} · terlambat: {j['terlambat']} · perlu konfirmasi: "
         f"{s[STATUS_KONFIRMASI]} · ditolak: {s[STATUS_DITOLAK]} · belum mengumpulkan: {s[STATUS_BELUM]}"
     )
+    others = [f"  {p}: {v['teks']}" for p, v in report.get("keadaan_periode", {}).items()]
+    if others:
+        lines.append("")
+        lines.append("Keadaan periode:")
+        lines += others
     return "\n".join(lines)

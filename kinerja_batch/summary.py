@@ -34,7 +34,8 @@ def run_summary(report: RunReport) -> str:
         if f.hasil == "ditolak" and not report.dry_run:
             lines.append(f"      {_rejection_mail(report, f)}")
     for periode, rows in report.status.items():
-        lines.append(f"Status pengumpulan {periode}:")
+        state = report.keadaan.get(periode)
+        lines.append(f"Status pengumpulan {periode}" + (f" (periode {state})" if state else "") + ":")
         for r in rows:
             tail = []
             if r["temuan_terbuka"]:

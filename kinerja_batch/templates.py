@@ -22,10 +22,12 @@ from typing import TYPE_CHECKING, Any
 
 import xlsxwriter
 
-from kinerja_batch import __version__, layout
+from kinerja_batch import __version__, layout, printing
 from kinerja_batch.config import Settings, Workspace
 from kinerja_batch.errors import KinerjaError
-from kinerja_batch.periode import Periode, format_tanggal
+from kinerja_batch.master import default_jabatan
+from kinerja_batch.periode import Periode, format_tanggal, format_waktu
+from kinerja_batch.printing import nip_spaced
 from kinerja_batch.xlsxcheck import checked
 from kinerja_batch.xlsxstyle import (
     BAND_COLOURS,
@@ -36,7 +38,6 @@ from kinerja_batch.xlsxstyle import (
     WARNA_TERKUNCI,
     write_metadata,
 )
-from kinerja_batch.xlsxstyle import esc as _esc
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -139,7 +140,7 @@ def write_kertas_kerja(
     os.close(fd)
     try:
         # in_memory: the parts are zipped from memory instead of one temporary file per part
-        wb = xlsxwriter.Workbook(tmp, {"strings_to_formulas": False, "strings_to_urls": False, "in_memory": True})
+        wb = xlsxwriter.Workbook(tmp, {**printing.WORKBOOK_OPTIONS, "strings_to_formulas": False, "strings_to_urls": False, "in_memory": True})
         _Writer(wb, settings, info, rows, periode, prior, now, template_id).write()
         wb.close()
         os.replace(tmp, path)
@@ -193,7 +194,7 @@ class _Writer:
             "title": add({"bold": True, "font_size": 13, "font_name": "Arial"}),
             "subtitle": add({"bold": True, "font_size": 10, "font_name": "Arial", "valign": "top"}),
             "plain": add({"font_size": 9, "font_name": "Arial", "valign": "top"}),
-            "note": add({"font_size": 8, "italic": True, "font_name": "Arial", "font_color": "#595959"}),
+            "note": add({"font_size": 9, "italic": True, "font_name": "Arial", "font_color": "#595959"}),
             "counter": add({"bold": True, "font_size": 10, "font_name": "Arial", "font_color": "#C00000"}),
             "header": add({**base, "bold": True, "bg_color": WARNA_HEADER, "font_color": "#FFFFFF",
                            "text_wrap": True, "align": "center", "valign": "vcenter"}),
@@ -213,10 +214,10 @@ class _Writer:
             "input_text": add({**inp, "text_wrap": True, "num_format": "@"}),
             "calc_num": add({**calc, "num_format": "General"}),
             "calc_pct": add({**calc, "num_format": "0.00"}),
-            "legend_input": add({**inp, "font_size": 8}),
-            "legend_empty": add({**base, "bg_color": WARNA_KOSONG, "font_size": 8}),
-            "legend_locked": add({**locked, "font_size": 8}),
-            "legend_calc": add({**calc, "font_size": 8}),
+            "legend_input": add({**inp, "font_size": 9}),
+            "legend_empty": add({**base, "bg_color": WARNA_KOSONG, "font_size": 9}),
+            "legend_locked": add({**locked, "font_size": 9}),
+            "legend_calc": add({**calc, "font_size": 9}),
             "sign": add({"font_size": 10, "font_name": "Arial", "align": "center"}),
             "sign_bold": add({"font_size": 10, "font_name": "Arial", "align": "center", "bold": True,
                               "underline": True}),
@@ -244,7 +245,7 @@ class _Writer:
         ws.hide_gridlines(2)
         ws.set_column(0, 0, 4)
         ws.set_column(1, 1, 26)
-        ws.set_column(2, 2, 90)
+        ws.set_column(2, 2, 66)
         ws.set_column(3, 4, 30)
         s = self.settings
         b = self.bidang
@@ -254,12 +255,14 @@ class _Writer:
             ("Bidang", f"{b['nama_bidang']} ({b['kode_bidang']})"),
             ("Periode", f"{self.periode.label} ({self.periode})"),
             ("Batas waktu", self._deadline_text()),
-            ("Penanggung jawab", f"{b.get('penanggung_jawab', '')}  NIP {b.get('nip', '')}".strip()),
+            ("Penanggung jawab", f"{b.get('penanggung_jawab', '')}, "
+                                 f"{b.get('jabatan') or default_jabatan(str(b['nama_bidang']))}"
+                                 + (f", NIP {nip_spaced(b['nip'])}" if b.get("nip") else "")),
             ("Kontak", planning_contact(s)),
         ]
         r = 2
         for label, value in facts:
-            ws.set_row(r, layout.wrapped_height([(value, 80)], line_height=13))
+            ws.set_row(r, layout.wrapped_height([(value, 60)], line_height=13))
             ws.write(r, 1, label, f["subtitle"])
             ws.write_string(r, 2, value, f["wrap"])
             r += 1
@@ -281,7 +284,7 @@ class _Writer:
             "kecuali realisasinya memang nol.",
         ]
         for i, text in enumerate(steps, 1):
-            ws.set_row(r, layout.wrapped_height([(text, 80)], line_height=13))
+            ws.set_row(r, layout.wrapped_height([(text, 60)], line_height=13))
             ws.write(r, 1, f"{i}.", f["plain"])
             ws.write_string(r, 2, text, f["wrap"])
             r += 1
@@ -297,7 +300,7 @@ class _Writer:
                           "dilaporkan."),
         ]
         for label, text in meanings:
-            ws.set_row(r, layout.wrapped_height([(text, 80)], line_height=13))
+            ws.set_row(r, layout.wrapped_height([(text, 60)], line_height=13))
             ws.write(r, 1, label, f["subtitle"])
             ws.write_string(r, 2, text, f["wrap"])
             r += 1
@@ -336,7 +339,7 @@ class _Writer:
         r += 1
         for row in self.records:
             ws.set_row(r, layout.wrapped_height([
-                (str(row.kode_indikator), 26), (str(row.indikator_kinerja), 90),
+                (str(row.kode_indikator), 26), (str(row.indikator_kinerja), 66),
                 (str(row.definisi_operasional), 30), (str(row.sumber_data), 30)]))
             ws.write_string(r, 1, row.kode_indikator, f["table_cell"])
             checked(ws.write_string(r, 2, row.indikator_kinerja, f["table_cell"]), "Kertas kerja", ws, r, 2)
@@ -344,10 +347,8 @@ class _Writer:
             checked(ws.write_string(r, 4, row.sumber_data or "-", f["table_cell"]), "Kertas kerja", ws, r, 4)
             r += 1
         ws.protect(self.settings.kata_sandi, {"select_locked_cells": True, "select_unlocked_cells": True})
-        ws.set_landscape()
-        ws.set_paper(9)
-        ws.fit_to_pages(1, 0)
-        ws.set_footer("&L&8" + _esc(s.kantor.nama) + "&R&8Halaman &P dari &N")
+        printing.page_setup(ws, paper=s.kertas, landscape=True, last_col=4, last_row=r,
+                            footer=printing.header_text(s.kantor.nama, right="Halaman &P dari &N"))
 
     def _kertas_kerja(self, ws: Any) -> str:
         f = self.fmt
@@ -394,14 +395,12 @@ class _Writer:
             s.kata_sandi,
             {"select_locked_cells": True, "select_unlocked_cells": True, "format_columns": True, "format_rows": True},
         )
-        ws.set_landscape()
-        ws.set_paper(9)
-        ws.fit_to_pages(1, 0)
-        ws.repeat_rows(layout.HEADER_ROW - 1)
-        ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
-        ws.set_header("&L&8" + _esc(f"Kertas Kerja {b['kode_bidang']} {self.periode}") + "&R&8" + _esc(s.kantor.nama))
-        ws.set_footer("&L&8Dicetak &D&R&8Halaman &P dari &N")
-        ws.print_area(0, 0, last + 10, last_col)
+        # wider than a page at a readable size: printed in bands, No..Indikator Kinerja on every page
+        printing.page_setup(
+            ws, paper=s.kertas, landscape=True, last_col=last_col, last_row=last + 10,
+            repeat_rows=(layout.HEADER_ROW - 1, layout.HEADER_ROW - 1), key_cols=(0, col[layout.H_INDIKATOR]),
+            header=printing.header_text(f"Kertas Kerja {b['kode_bidang']} {self.periode}", right=s.kantor.nama),
+            footer=printing.header_text(f"Dibuat {format_waktu(self.now)}", right="Halaman &P dari &N"))
         return layout.locked_hash(hash_rows)
 
     def _data_row(self, ws: Any, r: int, no: int, row: Any) -> tuple[str, float | None, float | None]:
@@ -532,17 +531,20 @@ class _Writer:
             })
 
     def _signature(self, ws: Any, r: int, last_col: int) -> None:
+        """Dated by the bidang when it signs (a blank date line), never pre-printed with a year."""
         f = self.fmt
         b = self.bidang
         place = self.settings.kantor.kota or "..............."
         # over the text columns only, so nothing in it reads back as data of an input or code column
         c0 = self.col[layout.H_PENDORONG]
-        ws.merge_range(r, c0, r, last_col, f"{place}, ...................... {self.periode.tahun}", f["sign"])
-        ws.merge_range(r + 1, c0, r + 1, last_col, f"Kepala Bidang {b['nama_bidang']}", f["sign"])
+        jabatan = b.get("jabatan") or default_jabatan(str(b["nama_bidang"]))
+        ws.merge_range(r, c0, r, last_col, f"{place}, ..........................................", f["sign"])
+        ws.merge_range(r + 1, c0, r + 1, last_col, jabatan, f["sign"])
+        ws.write_string(r + 2, c0, f"Diperiksa oleh {jabatan} sebelum dikirim.", f["note"])
         ws.merge_range(r + 5, c0, r + 5, last_col, b.get("penanggung_jawab") or "(.............................)",
                        f["sign_bold"])
-        ws.merge_range(r + 6, c0, r + 6, last_col, f"NIP. {b.get('nip') or '...................'}", f["sign"])
-        ws.write_string(r + 2, c0, "Diperiksa oleh Kepala Bidang sebelum dikirim.", f["note"])
+        ws.merge_range(r + 6, c0, r + 6, last_col, f"NIP. {nip_spaced(b.get('nip') or '') or '...................'}",
+                       f["sign"])
 
     def _metadata(self, hashed: str) -> None:
         meta = {

@@ -51,7 +51,7 @@ def _bidang_default(i: int, kode: Any) -> dict[str, Any]:
         "kode_bidang": kode,
         "nama_bidang": f"Bidang {label}",
         "penanggung_jawab": f"Pejabat {i + 1}, S.Kom.",
-        "nip": f"19800101200501100{i + 1}",
+        "nip": f"198001012005011{i + 1:03d}",
         "email": f"{label.lower()}@contoh.go.id",
     }
 

@@ -30,7 +30,9 @@ def test_sample_master_loads(tmp_path):
     m = load_master(path)
 
     assert len(m.bidang) >= 6 and len(m.indikator) >= 45
-    assert list(m.bidang.columns) == ["kode_bidang", "nama_bidang", "penanggung_jawab", "nip", "email"]
+    assert list(m.bidang.columns) == ["kode_bidang", "nama_bidang", "penanggung_jawab", "nip", "email", "jabatan"]
+    jabatan = dict(zip(m.bidang["kode_bidang"], m.bidang["jabatan"], strict=True))
+    assert jabatan["SEK"] == "Sekretaris" and jabatan["IKP"].startswith("Kepala ")
     assert m.bidang["nip"].str.fullmatch(r"\d{18}").all()
     assert m.bidang["email"].str.endswith("@sukamajukab.go.id").all()
     assert all(len(m.indikator_of(k)) >= 5 for k in m.bidang_codes())

@@ -243,9 +243,13 @@ def test_formats_grouping_and_print_setup(scenario):
     assert ws.freeze_panes == f"C{hr + 1}"
     assert ws.auto_filter.ref.startswith(f"A{hr}:")
     assert ws.page_setup.orientation == "landscape"
-    assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth in (None, 1)  # 1: default
-    assert ws.page_setup.fitToHeight == 0
+    # readable: F4 (paper 14) at no less than 80% (9 pt fonts print at >= 7 pt), never shrunk to one page width;
+    # too wide for a page, it is printed in bands with Bidang..Indikator Kinerja repeated
+    assert not ws.sheet_properties.pageSetUpPr or not ws.sheet_properties.pageSetUpPr.fitToPage
+    assert ws.page_setup.paperSize == 14 and ws.page_setup.scale >= 80
     assert ws.print_title_rows.replace("$", "") == f"{hr}:{hr}"
+    assert ws.print_title_cols.replace("$", "") == "A:D"
+    assert "DRAF — belum final" in ws.oddHeader.left.text
     assert "Halaman &P dari &N" in ws.oddFooter.right.text
     assert ws.conditional_formatting  # predikat colours
     assert ws.column_dimensions[openpyxl.utils.get_column_letter(col["Realisasi Anggaran TW I (Rp)"])].hidden

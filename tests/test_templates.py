@@ -138,13 +138,18 @@ def test_print_setup(tw2):
     _, paths = tw2
     ws = openpyxl.load_workbook(paths["IKP"])["Kertas Kerja"]
     assert ws.page_setup.orientation == "landscape"
-    # fitToWidth is omitted when it is 1, the OOXML default; fitToHeight 0 = as many pages as needed
-    assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth in (None, 1)
-    assert ws.page_setup.fitToHeight == 0
+    # readable: F4 at no less than 80%, printed in bands with No..Indikator Kinerja on every page
+    assert not ws.sheet_properties.pageSetUpPr or not ws.sheet_properties.pageSetUpPr.fitToPage
+    assert ws.page_setup.paperSize == 14 and ws.page_setup.scale >= 80
     assert ws.print_title_rows == f"${layout.HEADER_ROW}:${layout.HEADER_ROW}"
+    assert ws.print_title_cols == "$A:$E"
     texts = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
     assert any(t.startswith("Kepala Bidang") for t in texts)
-    assert any(t.startswith("NIP.") for t in texts)
+    # NIP spaced as offices print it; the date line is left for the bidang (no year printed in advance)
+    nip = tw2[0].master.bidang_info("IKP")["nip"]
+    assert f"NIP. {nip[:8]} {nip[8:14]} {nip[14]} {nip[15:]}" in texts
+    place = next(t for t in texts if t.startswith(tw2[0].settings.kantor.kota + ","))
+    assert not any(ch.isdigit() for ch in place)
 
 
 def test_filled_by_openpyxl_reads_back(tmp_path, tw2):

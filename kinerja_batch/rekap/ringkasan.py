@@ -46,7 +46,7 @@ class RingkasanSheet(RekapBase):
         s = self.s
         L = layout.col_letter
         ws.hide_gridlines(2)
-        widths = [11, 40, 20, 11, 11, 13, 14]
+        widths = [11, 36, 20, 11, 11, 13, 14]
         for i, w in enumerate(widths):
             ws.set_column(i, i, w)
         ws.set_column(7, 7, 2)
@@ -225,6 +225,7 @@ class RingkasanSheet(RekapBase):
         # charts under the signature, within the printed width: predikat and status side by side, then
         # the capaian per bidang (bars get thinner when there are many bidang, the chart never longer)
         chart_row = end + 2
+        ws.set_h_pagebreaks([chart_row])  # the charts on a page of their own, never cut
         charts = self.wb
         col_chart = charts.add_chart({"type": "column"})
         col_chart.add_series({

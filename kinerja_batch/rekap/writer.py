@@ -8,7 +8,7 @@ from pathlib import Path
 
 import xlsxwriter
 
-from kinerja_batch import __version__, layout
+from kinerja_batch import __version__, layout, printing
 from kinerja_batch.faults import crash_point
 from kinerja_batch.model import PeriodData
 from kinerja_batch.rekap.constants import SHEET_RINGKASAN
@@ -52,7 +52,7 @@ def write_rekap(path: Path, data: PeriodData) -> Path:
     fd, tmp = tempfile.mkstemp(prefix=".tmp_rekap_", suffix=".xlsx", dir=path.parent)
     os.close(fd)
     try:
-        wb = xlsxwriter.Workbook(tmp, {"constant_memory": True, "tmpdir": str(path.parent),
+        wb = xlsxwriter.Workbook(tmp, {**printing.WORKBOOK_OPTIONS, "constant_memory": True, "tmpdir": str(path.parent),
                                        "strings_to_formulas": False, "strings_to_urls": False,
                                        "strings_to_numbers": False, "nan_inf_to_errors": False})
         RekapWriter(wb, data).write()
