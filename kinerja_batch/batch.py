@@ -416,10 +416,13 @@ class _Processor:
                 self._store(entry, sha, next(parsed))
 
     def _known(self, sha: str) -> list[Any]:
-        """Earlier files with these bytes. A file rejected only because its period was closed, and moved to
-        its place, is no verdict on its bytes: dropped again (after ``buka``) it is read again."""
+        """Earlier files with these bytes. A file rejected only because its period was closed is no verdict
+        on its bytes: dropped again after ``buka`` (a copy, or the file itself taken back from ditolak/) it is
+        read again. While the period is still closed such a row keeps its meaning (an interrupted move is
+        completed; a copy is rejected again)."""
         return [k for k in self.ledger.files_with_sha(sha)
-                if not (k["kode"] == "PERIODE_DITUTUP" and (self.ws.root / k["lokasi"]).exists())]
+                if not (k["kode"] == "PERIODE_DITUTUP"
+                        and (k["periode"] not in self.closed or (self.ws.root / k["lokasi"]).exists()))]
 
     def _closed_period(self, kind: str, result: Any, name: str) -> F.Finding | None:
         """PERIODE_DITUTUP for a kertas kerja or confirmation answer of a closed period (domain §8)."""
