@@ -405,8 +405,8 @@ def test_rekap_prints_to_pdf(scenario, soffice, tmp_path):
         assert "Halaman 1 dari" in pages[0]
         assert scenario["w"].settings.kantor.kepala_nama in pages[0]  # signature block
         assert "###" not in text  # every number fits its column
-        pk_pages = [p for p in pages if "Pengukuran Kinerja" in p and "Capaian (%)" in p]
-        assert len(pk_pages) >= 2  # the header row is repeated on every page of the sheet
+        pk_pages = [p for p in pages if "Pengukuran Kinerja" in p and "Kode Indikator" in p]
+        assert len(pk_pages) >= 2  # the header row and the key columns are repeated on every page of the sheet
         assert any("EVALUASI TERHADAP HASIL RENJA" in p for p in pages)
         assert any("Rata-rata capaian kinerja" in p for p in pages)
     if shutil.which("pdftoppm"):

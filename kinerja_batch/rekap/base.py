@@ -254,37 +254,50 @@ class RekapBase:
                                                       "format": self.f[f"cf_{name}"]})
 
     def _signature(self, ws: Any, r: int, c0: int, c1: int) -> int:
-        """Signature block of the Kepala Dinas over columns c0..c1, with the paraf koordinasi box of the
-        Kasubbag Perencanaan and the Sekretaris left of it (when there are three columns free there);
-        returns the last row used. Dated only in the final rekap: a draft is not for signing.
+        """Signature block of the Kepala Dinas over columns c0..c1 and the paraf koordinasi box of the
+        Kasubbag Perencanaan and the Sekretaris; returns the last row used. Dated only in the final rekap:
+        a draft is not for signing.
 
-        Rows are written top to bottom (the rekap is written in constant-memory mode)."""
+        The box sits left of the signature when three columns are free there (Ringkasan); on a wide sheet,
+        printed in bands of columns, it goes under the signature in the last three columns, so that both
+        print on the same page. Rows are written top to bottom (constant-memory mode)."""
         f = self.f
         k = self.s.kantor
         place = k.kota or "..............."
         c = self.d.penutupan
         when = format_tanggal(_date(c.get("tanggal"))) if c is not None else "...................................."
-        paraf = c0 >= 3
-        p0 = c0 - 3
+        beside = c1 - c0 < 5 and c0 >= 3
+        p0 = c0 - 3 if beside else c1 - 2
+        if not beside:
+            ws.set_h_pagebreaks([r])  # signature and paraf box together on a page of their own
         self.merge(ws, r, c0, r, c1, f"{place}, {when}", f["sign"])
         ws.set_row(r + 1, 28)
-        if paraf:
-            self.merge(ws, r + 1, p0, r + 1, p0 + 2, "Paraf koordinasi", f["paraf_head"])
         self.merge(ws, r + 1, c0, r + 1, c1, _jabatan(k.kepala_jabatan, k.nama), f["sign"])
-        if paraf:
-            self.merge(ws, r + 2, p0, r + 2, p0 + 1, "Jabatan / Nama", f["paraf_head"])
-            self.put(ws, r + 2, p0 + 2, "Paraf", f["paraf_head"])
-            for i, p in enumerate((self.s.kasubbag, self.s.sekretaris)):
-                ws.set_row(r + 3 + i, 30)
-                self.merge(ws, r + 3 + i, p0, r + 3 + i, p0 + 1, p.jabatan + (f"\n{p.nama}" if p.nama else ""),
-                           f["paraf_cell"])
-                self.put(ws, r + 3 + i, p0 + 2, "", f["paraf_cell"])
+        if beside:
+            self._paraf(ws, r + 1, p0)
         self.merge(ws, r + 5, c0, r + 5, c1, k.kepala_nama or "(.......................................)",
                    f["sign_name"])
         self.merge(ws, r + 6, c0, r + 6, c1, k.kepala_pangkat or "Pangkat/golongan ....................", f["sign"])
         self.merge(ws, r + 7, c0, r + 7, c1, f"NIP. {_nip(k.kepala_nip) if k.kepala_nip else '....................'}",
                    f["sign"])
-        return r + 7
+        if beside:
+            return r + 7
+        self._paraf(ws, r + 8, p0)
+        return r + 11
+
+    def _paraf(self, ws: Any, r: int, p0: int) -> None:
+        """The paraf koordinasi box over columns p0..p0+2, rows r..r+3: who initials before the Kepala Dinas signs."""
+        f = self.f
+        if not ws.row_sizes.get(r):
+            ws.set_row(r, 20)
+        self.merge(ws, r, p0, r, p0 + 2, "Paraf koordinasi", f["paraf_head"])
+        self.merge(ws, r + 1, p0, r + 1, p0 + 1, "Jabatan / Nama", f["paraf_head"])
+        self.put(ws, r + 1, p0 + 2, "Paraf", f["paraf_head"])
+        for i, p in enumerate((self.s.kasubbag, self.s.sekretaris)):
+            ws.set_row(r + 2 + i, 26)
+            self.merge(ws, r + 2 + i, p0, r + 2 + i, p0 + 1, p.jabatan + (f"\n{p.nama}" if p.nama else ""),
+                       f["paraf_cell"])
+            self.put(ws, r + 2 + i, p0 + 2, "", f["paraf_cell"])
 
     # ------------------------------------------------------------------ the small tables
     def table(self, name: str, title: str, headers: list[str], rows: list[list[Any]], formats: list[str],

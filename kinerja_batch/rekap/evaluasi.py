@@ -194,7 +194,7 @@ class EvaluasiSheet(RekapBase):
         ws.freeze_panes(first, 2)
         ws.autofilter(hr, 0, max(last, hr), last_col)
         self.print_setup(ws, landscape=True, repeat=(br, hr), last_row=end, last_col=last_col,
-                         key_cols=(0, col["Indikator Kinerja"]))
+                         key_cols=(0, col["Satuan"]))  # the foot's labels span these: whole on every page
 
     def _evaluasi_foot(self, ws: Any, r: int, col: dict[str, int], first: int, last: int) -> int:
         """Jumlah anggaran, rata-rata capaian and predikat under the table; returns the last row used."""
