@@ -262,7 +262,7 @@ def run(
             started = time.perf_counter()
             rebuild_outputs(ws, settings, master, ledger, sorted(wanted), report, dry_run=dry_run, run_id=run_id)
             report.waktu["keluaran"] = round(time.perf_counter() - started, 3)
-            from kinerja_batch.penutupan import period_states
+            from kinerja_batch.model import period_states
 
             report.keadaan = {p: v["teks"] for p, v in period_states(ledger, list(report.status)).items()}
             crash_point("setelah_rekap")

@@ -321,12 +321,13 @@ def demo(folder: Path, paksa: bool) -> None:
     click.echo(f"Lihat ringkasan kapan saja: kinerja-batch -w {root} status")
 
 
-@cli.command(context_settings=CONTEXT, epilog=EXIT_CODES)
+@cli.command(context_settings=CONTEXT, epilog=EXIT_CODES,
+             short_help="Tutup periode: rekap final, surat pengantar, tolak data baru.")
 @_workspace_option
-@click.option("--periode", "periode", required=True, help="Periode yang ditutup, misalnya 2025-TW2.")
-@click.option("--tanggal", "tanggal", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+@click.option("--periode", "periode", required=True, metavar="PERIODE", help="Periode yang ditutup, misalnya 2025-TW2.")
+@click.option("--tanggal", "tanggal", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="TANGGAL",
               help="Tanggal tanda tangan rekap final dan surat pengantar, TAHUN-BULAN-TANGGAL (bawaan: hari ini).")
-@click.option("--nomor", "nomor", default="", help="Nomor surat pengantar, misalnya 050/123/Diskominfo/2026.")
+@click.option("--nomor", "nomor", default="", metavar="NOMOR", help="Nomor surat pengantar, misalnya 050/123/Diskominfo/2026.")
 @click.option("--paksa", is_flag=True, help="Tutup walaupun masih ada bidang yang belum mengumpulkan atau butir "
               "konfirmasi yang terbuka (dicatat di rekap final).")
 @click.pass_context
@@ -335,7 +336,7 @@ def tutup(ctx: click.Context, workspace: Path | None, periode: str, tanggal: Any
     terima ke outbox/final/, catat di buku besar, dan tolak data baru untuk periode itu
     (PERIODE_DITUTUP). Rekap final tidak pernah ditulis ulang.
 
-    Ditolak selama run berjalan. Bila masih ada bidang yang belum mengumpulkan, berkas
+    Ditolak selama pemrosesan berjalan. Bila masih ada bidang yang belum mengumpulkan, berkas
     ditolak, atau butir konfirmasi terbuka, semuanya ditampilkan dan periode baru
     ditutup dengan --paksa.
 
@@ -351,10 +352,12 @@ def tutup(ctx: click.Context, workspace: Path | None, periode: str, tanggal: Any
     click.echo(closing_summary(result))
 
 
-@cli.command(context_settings=CONTEXT, epilog=EXIT_CODES)
+@cli.command(context_settings=CONTEXT, epilog=EXIT_CODES,
+             short_help="Buka kembali periode yang sudah ditutup (alasan dicatat).")
 @_workspace_option
-@click.option("--periode", "periode", required=True, help="Periode yang dibuka kembali, misalnya 2025-TW2.")
-@click.option("--alasan", "alasan", required=True, help="Mengapa dibuka kembali (dicatat di buku besar).")
+@click.option("--periode", "periode", required=True, metavar="PERIODE",
+              help="Periode yang dibuka kembali, misalnya 2025-TW2.")
+@click.option("--alasan", "alasan", required=True, metavar="ALASAN", help="Mengapa dibuka kembali (dicatat di buku besar).")
 @click.pass_context
 def buka(ctx: click.Context, workspace: Path | None, periode: str, alasan: str) -> None:
     """Buka kembali periode yang sudah ditutup agar data baru diterima lagi. Alasan dan

@@ -173,3 +173,27 @@ def collection_status(ledger: Ledger, master: Master, settings: Settings, period
                      "terisi": s["n_terisi"], "diharapkan": expected, "temuan_terbuka": n_open, "galat": n_galat,
                      "terlambat": bool(s["terlambat"])})
     return rows
+
+
+def period_states(ledger: Any, periods: list[str]) -> dict[str, dict[str, Any]]:
+    """Each period's state for ``status`` and the run summary: keadaan plus an Indonesian line."""
+    from kinerja_batch.periode import format_waktu
+
+    out = {}
+    for p in periods:
+        st = ledger.period_state(p)
+        c, o = st["penutupan"], st["pembukaan"]
+        if st["keadaan"] == "ditutup":
+            text = f"ditutup pada {format_waktu(c['waktu'])} (rekap final {c['berkas']})"
+        elif st["keadaan"] == "dibuka kembali":
+            text = f"dibuka kembali pada {format_waktu(o['waktu'])}: {o['alasan']}"
+        else:
+            text = "terbuka"
+        out[p] = {"keadaan": st["keadaan"], "teks": text,
+                  "ditutup": c["waktu"] if c is not None else None,
+                  "tanggal_tanda_tangan": c["tanggal"] if c is not None else None,
+                  "berkas_final": c["berkas"] if c is not None else None,
+                  "dibuka": o["waktu"] if o is not None else None,
+                  "alasan_dibuka": o["alasan"] if o is not None else None,
+                  "jumlah_penutupan": st["jumlah_penutupan"]}
+    return out

@@ -84,8 +84,8 @@ class _Locked:
             self._cm.__enter__()
         except RunLockedError:
             raise RunLockedError(
-                f"Run sedang berjalan di ruang kerja ini; '{self.command}' tidak dijalankan dan tidak ada yang "
-                "diubah. Ulangi setelah run selesai (lihat 'kinerja-batch status')."
+                f"Pemrosesan lain sedang berjalan di ruang kerja ini; '{self.command}' tidak dijalankan dan tidak "
+                "ada yang diubah. Ulangi setelah pemrosesan selesai."
             ) from None
 
     def __exit__(self, *exc: Any) -> None:
@@ -179,28 +179,6 @@ def reopen_period(ws: Workspace, periode: Periode, alasan: str) -> dict[str, Any
         rebuild_outputs(ws, settings, master, ledger, [periode], report, run_id=run_id)
         ledger.finish_run(run_id, {"buka": p, "alasan": alasan})
     return {"periode": p, "berkas_final": closing["berkas"], "alasan": alasan}
-
-
-def period_states(ledger: Any, periods: list[str]) -> dict[str, dict[str, Any]]:
-    """Each period's state for ``status`` and the run summary: keadaan plus an Indonesian line."""
-    out = {}
-    for p in periods:
-        st = ledger.period_state(p)
-        c, o = st["penutupan"], st["pembukaan"]
-        if st["keadaan"] == "ditutup":
-            text = f"ditutup pada {format_waktu(c['waktu'])} (rekap final {c['berkas']})"
-        elif st["keadaan"] == "dibuka kembali":
-            text = f"dibuka kembali pada {format_waktu(o['waktu'])}: {o['alasan']}"
-        else:
-            text = "terbuka"
-        out[p] = {"keadaan": st["keadaan"], "teks": text,
-                  "ditutup": c["waktu"] if c is not None else None,
-                  "tanggal_tanda_tangan": c["tanggal"] if c is not None else None,
-                  "berkas_final": c["berkas"] if c is not None else None,
-                  "dibuka": o["waktu"] if o is not None else None,
-                  "alasan_dibuka": o["alasan"] if o is not None else None,
-                  "jumlah_penutupan": st["jumlah_penutupan"]}
-    return out
 
 
 def closing_summary(result: ClosingResult) -> str:

@@ -105,7 +105,7 @@ def status_report(ws: Workspace, settings: Settings, master: Master, periode: Pe
 def _states(ledger: Ledger, settings: Settings, periode: Periode) -> dict[str, dict[str, Any]]:
     """The state (terbuka / ditutup / dibuka kembali) of this period, the year's quarters and every period
     ever closed."""
-    from kinerja_batch.penutupan import period_states
+    from kinerja_batch.model import period_states
 
     names = {str(periode), *(f"{settings.tahun}-TW{tw}" for tw in range(1, 5))}
     names |= {r["periode"] for r in ledger.closings()}

@@ -35,7 +35,8 @@ def run_summary(report: RunReport) -> str:
             lines.append(f"      {_rejection_mail(report, f)}")
     for periode, rows in report.status.items():
         state = report.keadaan.get(periode)
-        lines.append(f"Status pengumpulan {periode}" + (f" (periode {state})" if state else "") + ":")
+        opened = not state or state == "terbuka"
+        lines.append(f"Status pengumpulan {periode}" + ("" if opened else f" (periode {state})") + ":")
         for r in rows:
             tail = []
             if r["temuan_terbuka"]:

@@ -113,8 +113,8 @@ def test_no_import_cycle():
 # the layers, top to bottom (architecture.md); a module may import its own layer's and lower layers' modules
 LAYERS = {
     "face": {"cli", "__main__", "_click_id"},
-    "commands": {"batch", "outputs", "status", "demo", "summary", "report"},
-    "writers": {"rekap", "konfirmasi", "templates", "drafts", "xlsxstyle", "xlsxcheck"},
+    "commands": {"batch", "outputs", "status", "demo", "summary", "report", "penutupan"},
+    "writers": {"rekap", "konfirmasi", "templates", "drafts", "xlsxstyle", "xlsxcheck", "surat", "printing"},
     "model": {"model"},
     "intake": {"safety", "ingest", "validate", "answers"},
     "store": {"ledger", "lifecycle"},

@@ -190,8 +190,8 @@ def test_closed_period_rejects_new_data_until_reopened(office: Office) -> None:
     assert sha(first) == first_sha
     status = office.cli("status", "--periode", "2025-TW1")
     assert "Keadaan periode: ditutup pada" in status.output
-    summary = office.cli("run").output
-    assert "Status pengumpulan 2025-TW2 (periode terbuka)" in summary
+    summary = office.cli("run", "--periode", "2025-TW1").output
+    assert "Status pengumpulan 2025-TW1 (periode ditutup pada " in summary
 
     # reopened: the same bytes dropped again are read (not a duplicate), and a second closing writes _final_2
     reopened = office.cli("buka", "--periode", "2025-TW1", "--alasan", "Data IKP terlambat diterima Inspektorat")
@@ -222,7 +222,7 @@ def test_tutup_refused_while_a_run_holds_the_lock(office: Office) -> None:
     office.run()
     with run_lock(Workspace(office.root)):
         result = office.cli("tutup", "--periode", "2025-TW1", "--paksa")
-    assert result.exit_code == 1 and "Run sedang berjalan" in result.output
+    assert result.exit_code == 1 and "Pemrosesan lain sedang berjalan" in result.output
     assert not office.final.exists()
 
 
