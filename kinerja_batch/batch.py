@@ -493,7 +493,9 @@ class _Processor:
                                                  kode_bidang=row["kode_bidang"] or "", periode=row["periode"] or "",
                                                  lokasi=row["lokasi"]))
             return
-        when = str(first["diterima"])
+        from kinerja_batch.periode import format_waktu
+
+        when = format_waktu(str(first["diterima"]))
         finding = F.make("DUPLIKAT", file=name, value=first["nama_asli"], detail=when)
         dest = self._destination(self.ws.arsip / "duplikat", name)
         with self.ledger.transaction():
@@ -570,7 +572,7 @@ class _Processor:
 def _reason_text(message: str, name: str) -> str:
     return (
         f"Berkas: {name}\n"
-        f"Ditolak oleh kinerja-batch pada {dt.datetime.now():%Y-%m-%d %H:%M}.\n\n"
+        f"Ditolak oleh kinerja-batch pada {dt.datetime.now():%d-%m-%Y %H.%M}.\n\n"
         f"{message}\n\n"
         "Setelah diperbaiki, taruh kembali berkasnya di folder inbox/; berkas ini tetap disimpan di sini "
         "sebagai arsip.\n"

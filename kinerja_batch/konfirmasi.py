@@ -231,8 +231,6 @@ class _Writer:
         f = self.f
         for i, c in enumerate(COLUMNS):
             ws.set_column(i, i, c.width)
-        total = sum(c.width for c in COLUMNS)
-        last_col = len(COLUMNS) - 1
         p = self.data.periode
         ws.write_string(0, 0, "LEMBAR KONFIRMASI DATA KINERJA", f["title"])
         ws.write_string(1, 0, self.settings.kantor.nama, f["subtitle"])
@@ -242,10 +240,13 @@ class _Writer:
                               "ditanggapi.", f["plain"])
         ws.write_string(5, 0, "Cara mengisi:", f["subtitle"])
         r = 6
+        # the instructions wrap within the columns of the first printed page (the sheet prints in bands)
+        upto = COL[H_PESAN]
+        span = sum(c.width for c in COLUMNS[:upto + 1])
         for i, text in enumerate(instructions(), 1):
             line = f"{i}. {text}"
-            ws.set_row(r, layout.wrapped_height([(line, total)]))
-            ws.merge_range(r, 0, r, last_col, "", f["wrap"])
+            ws.set_row(r, layout.wrapped_height([(line, span)]))
+            ws.merge_range(r, 0, r, upto, "", f["wrap"])
             ws.write_string(r, 0, line, f["wrap"])
             r += 1
         header_row = r + 1

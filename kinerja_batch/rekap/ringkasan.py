@@ -46,7 +46,7 @@ class RingkasanSheet(RekapBase):
         s = self.s
         L = layout.col_letter
         ws.hide_gridlines(2)
-        widths = [11, 36, 20, 11, 11, 13, 14]
+        widths = [11, 33, 20, 11, 11, 13, 13]  # fits A4 portrait at 80%
         for i, w in enumerate(widths):
             ws.set_column(i, i, w)
         ws.set_column(7, 7, 2)
@@ -198,6 +198,7 @@ class RingkasanSheet(RekapBase):
         for b in self.blocks:
             a, z = self.pk_first + b.first + 1, self.pk_first + b.last + 1
             n_rows = b.last - b.first + 1
+            ws.set_row(r, layout.wrapped_height([(b.nama, widths[1] - 1), (status_of.get(b.kode, ""), widths[2] - 1)]))
             self.put(ws, r, 0, b.kode, f["label"])
             self.put(ws, r, 1, b.nama, f["label"])
             self.put(ws, r, 2, status_of.get(b.kode, ""), f["label"])
