@@ -189,7 +189,7 @@ class _Writer:
              f"SHA-256 {a.sha256[:12]}…"),
         ]
         for i, (what, qty, note) in enumerate(rows, 1):
-            ws.set_row(r, 48)
+            ws.set_row(r, 15 * max(2, -(-len(what) // 34)) + 6)  # 11 pt text wrapped in about 34 characters
             ws.write_string(r, 0, str(i), self.f["cell_c"])
             ws.merge_range(r, 1, r, 3, what, self.f["cell"])
             ws.write_string(r, 4, qty, self.f["cell"])

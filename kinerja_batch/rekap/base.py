@@ -223,7 +223,7 @@ class RekapBase:
         return printing.page_setup(
             ws, paper=self.s.kertas, landscape=landscape, last_col=last_col, last_row=last_row, repeat_rows=repeat,
             key_cols=key_cols, extra_px=extra_px,
-            header=printing.header_text(right=f"{self.s.kantor.nama} · {ws.name} · {self.p.label}", mark=self.mark()),
+            header=printing.header_text(right=f"{ws.name} · {self.p.label}", mark=self.mark()),
             footer=printing.header_text(f"Rekap {self.p} · dibuat {format_waktu(self.d.run_time)}",
                                         right="Halaman &P dari &N"))
 

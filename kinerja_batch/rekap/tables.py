@@ -97,6 +97,8 @@ class TableSheets(RekapBase):
         for key, value in sorted(_flatten(s.as_dict()).items()):
             if key == "kata_sandi":  # the templates' sheet password is not for the readers of the rekap
                 value = "(disembunyikan)" if value else ""
+            elif key.startswith("batas_waktu.") and _date(value) is not None:
+                value = format_tanggal(_date(value))  # people read dates the Indonesian way
             rows.append([f"Pengaturan: {key}", str(value)])
         for fl in self.d.files:
             rows.append([f"Berkas masuk: {fl['berkas']} ({fl['hasil']}, {format_waktu(fl['diterima'])})",
