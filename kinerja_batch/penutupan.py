@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -63,7 +64,16 @@ def _write_once(dest: Path, write: Any) -> str:
         tmp.unlink()
     write(tmp)
     try:
-        os.link(tmp, dest)  # fails when dest exists: a final file is never replaced
+        try:
+            os.link(tmp, dest)  # fails when dest exists: a final file is never replaced
+        except FileExistsError:
+            raise
+        except OSError:
+            # a file system without hard links (FAT, some network shares): create exclusively, then copy
+            with open(dest, "xb") as out, open(tmp, "rb") as src:
+                shutil.copyfileobj(src, out)
+                out.flush()
+                os.fsync(out.fileno())
     except FileExistsError:
         raise KinerjaError(f"{dest} sudah ada dan tidak akan ditimpa; tidak ada yang diubah.") from None
     finally:

@@ -305,3 +305,28 @@ def test_printed_pages_are_readable(office: Office, soffice, tmp_path: Path) -> 
     assert "FINAL · Nomor 050/17/Kominfo/2025" in text and "Paraf koordinasi" in text
     assert "NIP. 19700312 199503 1 002" in text
     print({k: round(v, 1) for k, v in smallest.items()})
+
+
+def test_a_final_file_is_never_replaced(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kinerja_batch.errors import KinerjaError
+    from kinerja_batch.penutupan import _write_once
+
+    dest = tmp_path / "final" / "rekap_2025-TW1_final.xlsx"
+    digest = _write_once(dest, lambda tmp: tmp.write_bytes(b"pertama"))
+    assert digest == hashlib.sha256(b"pertama").hexdigest()
+    with pytest.raises(KinerjaError, match="tidak akan ditimpa"):
+        _write_once(dest, lambda tmp: tmp.write_bytes(b"kedua"))
+    assert dest.read_bytes() == b"pertama" and sorted(p.name for p in dest.parent.iterdir()) == [dest.name]
+
+    # a file system without hard links: still written exclusively, still never replaced
+    def no_link(src: Any, dst: Any) -> None:
+        raise PermissionError(1, "hard links not supported")
+
+    monkeypatch.setattr("os.link", no_link)
+    other = dest.with_name("rekap_2025-TW1_final_2.xlsx")
+    _write_once(other, lambda tmp: tmp.write_bytes(b"kedua"))
+    assert other.read_bytes() == b"kedua"
+    with pytest.raises(KinerjaError):
+        _write_once(other, lambda tmp: tmp.write_bytes(b"ketiga"))
+    assert other.read_bytes() == b"kedua"
+    assert sorted(p.name for p in dest.parent.iterdir()) == [dest.name, other.name]
