@@ -390,14 +390,15 @@ def _ditolak_drafts(ws: Workspace, data: PeriodData, frm: Address | None, *, dry
     """A draft for each rejected file of the period whose bidang is known, unless the bidang has since sent a
     kertas kerja that was accepted (then the draft no longer applies)."""
     known = set(data.master.bidang_codes())
-    accepted_at = {row["kode_bidang"]: str(row.get("diterima") or "") for row in data.status
-                   if row["status"] not in (STATUS_BELUM, STATUS_DITOLAK)}
+    # which came later is the ledger's order of files, not their times (two files can share a second)
+    accepted_file = {row["kode_bidang"]: int(row.get("file_id") or 0) for row in data.status
+                     if row["status"] not in (STATUS_BELUM, STATUS_DITOLAK)}
     out: dict[Path, EmailMessage | None] = {}
     for f in data.files:
         kode = f.get("kode_bidang") or ""
         if f.get("hasil") != "ditolak" or kode not in known:
             continue
-        if accepted_at.get(kode, "") > str(f.get("diterima") or ""):
+        if accepted_file.get(kode, 0) > int(f.get("id") or 0):
             continue
         path = ditolak_draft_path(ws, kode, data.periode, f["berkas"])
         if dry_run:

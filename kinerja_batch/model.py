@@ -80,7 +80,7 @@ def period_data(ledger: Ledger, master: Master, settings: Settings, periode: Per
                           "lembar": "", "sel": "", "nilai": "", "pesan": r["alasan"] or "", "status": F.TERBUKA})
     status = collection_status(ledger, master, settings, periode, now=now)
     files = [
-        {"berkas": r["nama_asli"], "sha256": r["sha256"], "hasil": r["hasil"], "lokasi": r["lokasi"],
+        {"id": r["id"], "berkas": r["nama_asli"], "sha256": r["sha256"], "hasil": r["hasil"], "lokasi": r["lokasi"],
          "diterima": r["diterima"], "kode_bidang": r["kode_bidang"] or "", "periode": r["periode"] or "",
          "kode": r["kode"] or "", "alasan": r["alasan"] or ""}
         for r in ledger.all_files()
@@ -169,7 +169,7 @@ def collection_status(ledger: Ledger, master: Master, settings: Settings, period
         else:
             status = STATUS_DITERIMA
         rows.append({"kode_bidang": kode, "nama_bidang": b["nama_bidang"], "status": status,
-                     "diterima": s["diterima"], "berkas": s["berkas"], "versi": s["versi"],
+                     "diterima": s["diterima"], "berkas": s["berkas"], "file_id": s["file_id"], "versi": s["versi"],
                      "terisi": s["n_terisi"], "diharapkan": expected, "temuan_terbuka": n_open, "galat": n_galat,
                      "terlambat": bool(s["terlambat"])})
     return rows
