@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from kinerja_batch.periode import Periode
 
 QUARTERS = (1, 2, 3, 4)
+OWN = "sendiri_"  # prefix of the flag: the uraian's money in that column is its own (not its children's sum)
 # money columns of the measured frame -> their per-uraian form (first indicator row of an uraian only)
 MONEY = {"pagu": "pagu_u", **{f"anggaran_tw{q}": f"anggaran_tw{q}_u" for q in QUARTERS},
          "anggaran_sd": "anggaran_sd_u", "pagu_renstra": "pagu_renstra_u",
@@ -128,20 +129,21 @@ def plan_columns(joined: pd.DataFrame, master: Master, settings: Settings, perio
     urutan = np.empty(n, dtype=np.int64)
     urutan[np.array(s.row_order(), dtype=np.int64)] = np.arange(n)
     out["urutan"] = urutan
-    own = np.ones(n, dtype=bool)
     for column, target in MONEY.items():
         vals = out[column].to_numpy(dtype=float).tolist()
         col = np.full(n, np.nan)
+        own = np.ones(n, dtype=bool)
         if s.has_hierarchy:
             per = hierarki.money(s, vals)
             for k, u in s.uraian.items():
                 col[u.rows[0]] = per[k][0]
-                if column == "pagu":
-                    own[u.rows[0]] = per[k][1]
+                # a parent with none of its own shows its children's sum (a subtotal)
+                own[u.rows[0]] = per[k][1] or not u.children
         else:
             col = np.asarray(vals, dtype=float)
         out[target] = col
-    out["uang_sendiri"] = own
+        out[OWN + target] = own
+    out["uang_sendiri"] = out[OWN + "pagu_u"]
     out["serapan_u"] = _ratio(out["anggaran_sd_u"].to_numpy(dtype=float), out["pagu_u"].to_numpy(dtype=float))
     out["capaian_renstra_rp_u"] = _ratio(out["anggaran_renstra_ini_u"].to_numpy(dtype=float),
                                          out["pagu_renstra_u"].to_numpy(dtype=float))
