@@ -262,6 +262,8 @@ def run(
             started = time.perf_counter()
             rebuild_outputs(ws, settings, master, ledger, sorted(wanted), report, dry_run=dry_run, run_id=run_id)
             report.waktu["keluaran"] = round(time.perf_counter() - started, 3)
+            if loaded:  # e.g. a parent's pagu that differs from its children's sum (domain §9)
+                report.peringatan_master = list(loaded[0].peringatan)
             crash_point("setelah_rekap")
             _close_unfinished(ledger, run_id, [r for r, periods in unfinished.items() if periods <= wanted])
             ledger.finish_run(run_id, {k: v for k, v in report.as_dict().items() if k in ("jumlah", "rekap")})

@@ -35,6 +35,7 @@ class RunReport:
     waktu: dict[str, float] = field(default_factory=dict)  # seconds per phase: berkas, keluaran
     temuan_terbuka: int = 0
     catatan: list[str] = field(default_factory=list)  # notes for the person reading the summary
+    peringatan_master: list[str] = field(default_factory=list)  # the master's warnings (it is still used)
 
     def count(self, hasil: str) -> int:
         return sum(1 for f in self.files if f.hasil == hasil)

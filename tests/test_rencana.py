@@ -1,0 +1,360 @@
+"""The office's real plan (issue 13): a real signed Evaluasi Renja (Bappedalitbang Kabupaten Deli Serdang 2025,
+tests/data/renja_deliserdang_2025.json, copied from ../shared/data/real/) run through the product.
+
+The master carries the real hierarchy (program -> kegiatan -> sub kegiatan) with codes in the shape of the
+national nomenclature (the workbook shows no codes: 5.01.0p, 5.01.0p.2.kk, 5.01.0p.2.kk.ssss); the four
+quarters' realisasi arrive as kertas kerja through the inbox, the Renstra's "up to last year" through
+``kinerja-batch impor``, and every figure is read back from the rekap workbook.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+from conftest import (
+    WS,
+    build_master,
+    drop,
+    fill_kertas_kerja,
+    formula_values,
+    read_sheet,
+    run_batch,
+    same_value,
+    templates_for,
+)
+
+from kinerja_batch.cli import cli
+from kinerja_batch.config import init_workspace
+from kinerja_batch.errors import MasterError
+from kinerja_batch.master import load_master
+
+DATA = json.loads((Path(__file__).parent / "data" / "renja_deliserdang_2025.json").read_text(encoding="utf-8"))
+ROWS = DATA["rows"]
+TOTALS = DATA["meta"]["office_totals"]
+BIDANG = "BAPP"
+
+
+def _codes() -> dict[int, tuple[str, str]]:
+    """sheet row -> (Kode Uraian, explicit Kode Induk or '')."""
+    out: dict[int, tuple[str, str]] = {}
+    prog_code: dict[int, str] = {}
+    keg_code: dict[int, str] = {}
+    n_keg: dict[int, int] = {}
+    n_sub: dict[Any, int] = {}
+    for r in ROWS:
+        row, level = r["sheet_row"], r["level"]
+        if level == "Program":
+            if r["program_row"] != row:  # a second indicator of the same program (rows 106 and 107)
+                out[row] = (prog_code[r["program_row"]], "")
+                continue
+            prog_code[row] = f"5.01.{len(prog_code) + 1:02d}"
+            out[row] = (prog_code[row], "")
+        elif level == "Kegiatan":
+            n_keg[r["program_row"]] = n_keg.get(r["program_row"], 0) + 1
+            keg_code[row] = f"{prog_code[r['program_row']]}.2.{n_keg[r['program_row']]:02d}"
+            out[row] = (keg_code[row], "")
+        elif r["kegiatan_row"] is None:  # a sub kegiatan placed right under its program: Kode Induk typed
+            key = ("p", r["program_row"])
+            n_sub[key] = n_sub.get(key, 0) + 1
+            out[row] = (f"{prog_code[r['program_row']]}.9.{n_sub[key]:02d}", prog_code[r["program_row"]])
+        else:
+            n_sub[r["kegiatan_row"]] = n_sub.get(r["kegiatan_row"], 0) + 1
+            out[row] = (f"{keg_code[r['kegiatan_row']]}.{n_sub[r['kegiatan_row']]:04d}", "")
+    return out
+
+
+CODES = _codes()
+
+
+def kode(r: dict[str, Any]) -> str:
+    return f"R{r['sheet_row']:03d}"
+
+
+def agregasi(r: dict[str, Any]) -> str:
+    # sub kegiatan outputs are typed per quarter; program and kegiatan percentages are levels (data README)
+    return "Kumulatif" if r["level"] == "Sub Kegiatan" else "Posisi Akhir"
+
+
+def quarter_value(r: dict[str, Any], q: int) -> float | None:
+    if agregasi(r) == "Kumulatif":
+        return r[f"k_tw{q}"]
+    pct = r[f"pct_tw{q}"]
+    return None if pct is None else pct * (r["target_k"] or 0)
+
+
+def master_rows(*, parent_money: bool = True, edit: dict[int, dict[str, Any]] | None = None) -> list[dict]:
+    out = []
+    for r in ROWS:
+        ku, ki = CODES[r["sheet_row"]]
+        pagu = r["pagu_rp"]
+        if not parent_money and r["level"] != "Sub Kegiatan":
+            pagu = None
+        row = {"kode_indikator": kode(r), "kode_bidang": BIDANG, "level": r["level"], "uraian": r["uraian"],
+               "indikator_kinerja": r["indikator"], "satuan": r["satuan"], "polaritas": "Positif",
+               "agregasi": agregasi(r), "target_tahunan": r["target_k"] or 0, "target_tw1": None,
+               "target_tw2": None, "target_tw3": None, "target_tw4": None, "pagu": pagu,
+               "Kode Uraian": ku, "Kode Induk": ki, "Target Akhir Renstra": r["target_renstra_k"],
+               "Pagu Akhir Renstra (Rp)": r["target_renstra_rp"]}
+        row.update((edit or {}).get(r["sheet_row"], {}))
+        out.append(row)
+    return out
+
+
+def real_workspace(tmp_path: Path, *, aktif: str = "2025-TW4", **master_kwargs: Any) -> WS:
+    ws = init_workspace(tmp_path / "ws")
+    text = ws.config_path.read_text(encoding="utf-8")
+    text = re.sub(r'aktif = "[^"]*"', f'aktif = "{aktif}"', text)
+    text = text.replace("# tahun_awal = 2021", "tahun_awal = 2021").replace("# tahun_akhir = 2026", "tahun_akhir = 2026")
+    ws.config_path.write_text(text, encoding="utf-8")
+    build_master(ws.master_path, bidang=[{"kode_bidang": BIDANG, "nama_bidang": "Bappedalitbang"}],
+                 indikator=master_rows(**master_kwargs))
+    return WS(ws, ws.settings(), load_master(ws.master_path))
+
+
+def submit_quarter(w: WS, q: int, tmp: Path) -> None:
+    (src,) = templates_for(w, f"2025-TW{q}").values()
+    real = {kode(r): quarter_value(r, q) for r in ROWS if quarter_value(r, q) is not None}
+    rp = {kode(r): r[f"rp_tw{q}"] for r in ROWS if r[f"rp_tw{q}"] is not None}
+    filled = fill_kertas_kerja(src, tmp / f"kk_tw{q}.xlsx", real, extra={"Realisasi Anggaran (Rp)": rp})
+    drop(w.ws, filled)
+    run_batch(w)
+
+
+def riwayat_workbook(path: Path, rows: list[list[Any]]) -> Path:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Riwayat"
+    ws.append(["Kode Indikator", "Tahun", "TW", "Realisasi", "Realisasi Anggaran (Rp)", "Keterangan"])
+    for row in rows:
+        ws.append(row)
+    wb.save(path)
+    return path
+
+
+def impor(w: WS, *args: str) -> Any:
+    return CliRunner().invoke(cli, ["-w", str(w.ws.root), "impor", *args], catch_exceptions=False)
+
+
+def last_year_rows() -> list[list[Any]]:
+    """The workbook's 'realisasi Renstra s.d. tahun lalu' (column 7) as one whole-year row for 2024."""
+    return [[kode(r), 2024, None, r["real_renstra_lalu_k"], r["real_renstra_lalu_rp"], "Renja 2024"]
+            for r in ROWS if r["real_renstra_lalu_k"] is not None or r["real_renstra_lalu_rp"] is not None]
+
+
+@pytest.fixture(scope="module")
+def real_run(tmp_path_factory: Any) -> dict[str, Any]:
+    tmp = tmp_path_factory.mktemp("real")
+    w = real_workspace(tmp)
+    for q in (1, 2, 3, 4):
+        submit_quarter(w, q, tmp)
+    result = impor(w, str(riwayat_workbook(tmp / "riwayat_2024.xlsx", last_year_rows())))
+    assert result.exit_code == 0, result.output
+    report = run_batch(w)
+    rekap = w.ws.rekap_path(w.settings.periode_aktif)
+    assert str(rekap.relative_to(w.ws.root)) in report.rekap and not report.tidak_berubah  # the import rebuilt it
+    return {"w": w, "rekap": rekap, "impor": result.output, "tmp": tmp}
+
+
+def evaluasi(path: Path) -> tuple[dict[str, dict], dict[str, dict], list[dict]]:
+    rows = read_sheet(path, "Evaluasi Renja")
+    body = [r for r in rows if isinstance(r["No"], int | float)]
+    foot = {r["No"]: r for r in rows if isinstance(r["No"], str)}
+    return {r["Kode Indikator"]: r for r in body}, foot, body
+
+
+# ------------------------------------------------------------------------------------------------
+# money counted once
+
+
+def test_office_totals_count_money_once(real_run):
+    by_code, foot, body = evaluasi(real_run["rekap"])
+    assert len(body) == len(ROWS)
+    jumlah = foot["Jumlah anggaran (Rp)"]
+    tripled = math.fsum(r["pagu_rp"] or 0 for r in ROWS)
+    assert round(tripled / 1e9, 2) == 44.17  # what a flat sum of every row shows
+    assert jumlah["Pagu Anggaran (Rp)"] == pytest.approx(TOTALS["pagu_rp"], abs=0.5)  # Rp 14,72 bn
+    assert round(jumlah["Pagu Anggaran (Rp)"] / 1e9, 2) == 14.72
+    for q, roman in zip((1, 2, 3, 4), ("I", "II", "III", "IV"), strict=True):
+        # the quarter counted once: programmes, kegiatan and sub kegiatan each add up to it
+        for level in ("Program", "Kegiatan", "Sub Kegiatan"):
+            level_sum = math.fsum(r[f"rp_tw{q}"] or 0 for r in ROWS if r["level"] == level)
+            assert jumlah[f"Realisasi TW {roman} (Rp)"] == pytest.approx(level_sum, abs=0.5), (q, level)
+    # the year counted once equals the form's own total (Rp 12,02 bn) ...
+    assert jumlah["Realisasi s.d. TW (Rp)"] == pytest.approx(TOTALS["rp_total"], abs=0.5)
+    # ... while the form's per-quarter total rows do not add up to it: its own arithmetic counts some money
+    # twice (data README), which the rule "counted once per Kode Uraian" (domain §9) does not
+    assert math.fsum(TOTALS[f"rp_tw{q}"] for q in (1, 2, 3, 4)) > TOTALS["rp_total"] + 1e8
+    assert jumlah["Realisasi Anggaran thd Pagu (%)"] == pytest.approx(TOTALS["rp_total"] / TOTALS["pagu_rp"] * 100)
+    # each row still shows its own uraian's money
+    assert by_code["R013"]["Pagu Anggaran (Rp)"] == 9972206125
+    assert by_code["R015"]["Pagu Anggaran (Rp)"] == 73945400
+    # two indicators of one programme (rows 106, 107): one uraian, the money on its first row only
+    assert by_code["R106"]["Kode Uraian"] == by_code["R107"]["Kode Uraian"] == CODES[106][0]
+    assert by_code["R106"]["Pagu Anggaran (Rp)"] == 0 and by_code["R107"]["Pagu Anggaran (Rp)"] is None
+
+
+def test_rows_follow_the_hierarchy_with_averages_per_level(real_run):
+    _, foot, body = evaluasi(real_run["rekap"])
+    levels = [r["Level"] for r in body]
+    assert levels[:3] == ["Program", "Kegiatan", "Sub Kegiatan"]
+    # every kegiatan row comes after its programme and before the next programme
+    order = [r["Kode Indikator"] for r in body]
+    assert order.index("R014") == order.index("R013") + 1 and order.index("R015") == order.index("R014") + 1
+    # the sub kegiatan typed under programme 106 without a kegiatan (Kode Induk typed) sit under it
+    assert order.index("R106") < order.index("R108") < order.index("R110")
+    wb = openpyxl.load_workbook(real_run["rekap"])
+    ws = wb["Evaluasi Renja"]
+    hr = next(r for r in range(1, 10) if ws.cell(r, 1).value == "No")
+    col = {c.value: c.column for c in ws[hr] if c.value}
+    indents = {ws.cell(r, col["Level"]).value: ws.cell(r, col["Sasaran / Program / Kegiatan"]).alignment.indent
+               for r in range(hr + 1, hr + 1 + len(body))}
+    assert indents["Program"] < indents["Kegiatan"] < indents["Sub Kegiatan"]
+    assert ws.column_dimensions[openpyxl.utils.get_column_letter(col["Dihitung dalam Jumlah"])].hidden
+    for level in ("Program", "Kegiatan", "Sub Kegiatan"):
+        caps = [r["Capaian Kinerja s.d. TW (%)"] for r in body if r["Level"] == level
+                and isinstance(r["Capaian Kinerja s.d. TW (%)"], float | int)]
+        assert foot[f"Rata-rata capaian kinerja {level} (%)"]["Capaian Kinerja s.d. TW (%)"] == pytest.approx(
+            math.fsum(caps) / len(caps))
+
+
+def test_parents_without_money_show_their_childrens_sum(tmp_path):
+    w = real_workspace(tmp_path, parent_money=False)
+    submit_quarter(w, 1, tmp_path)
+    by_code, foot, _ = evaluasi(w.ws.rekap_path(w.settings.periode_aktif).with_name("rekap_2025-TW1.xlsx"))
+    # programme 13 has no pagu of its own now: its row shows its kegiatan's sum, the total counts it once
+    assert by_code["R013"]["Pagu Anggaran (Rp)"] == pytest.approx(9972206125, abs=0.5)
+    assert by_code["R014"]["Pagu Anggaran (Rp)"] == pytest.approx(302061220, abs=0.5)
+    assert foot["Jumlah anggaran (Rp)"]["Pagu Anggaran (Rp)"] == pytest.approx(TOTALS["pagu_rp"], abs=0.5)
+    wb = openpyxl.load_workbook(w.ws.rekap_path(w.settings.periode_aktif).with_name("rekap_2025-TW1.xlsx"))
+    ws = wb["Evaluasi Renja"]
+    hr = next(r for r in range(1, 10) if ws.cell(r, 1).value == "No")
+    col = {c.value: c.column for c in ws[hr] if c.value}
+    r013 = next(r for r in range(hr + 1, ws.max_row + 1) if ws.cell(r, col["Kode Indikator"]).value == "R013")
+    assert str(ws.cell(r013, col["Pagu Anggaran (Rp)"]).value).startswith("=IF(COUNT(")  # a live subtotal
+
+
+def test_parent_money_disagreeing_with_children_is_a_master_warning(tmp_path):
+    w = real_workspace(tmp_path, edit={14: {"pagu": 302061220 + 1_000_000}})
+    assert any("R014" not in x and "5.01.01.2.01" in x and "berbeda dari jumlah pagu" in x
+               for x in w.master.peringatan)
+    (src,) = templates_for(w, "2025-TW1").values()
+    drop(w.ws, fill_kertas_kerja(src, tmp_path / "kk.xlsx", {"R015": 2}))
+    result = CliRunner().invoke(cli, ["-w", str(w.ws.root), "run"], catch_exceptions=False)
+    assert "Peringatan master indikator" in result.output and "5.01.01.2.01" in result.output
+    info = read_sheet(w.ws.rekap_path(w.settings.periode_aktif).with_name("rekap_2025-TW1.xlsx"), "Info Proses")
+    assert any(r["Keterangan"] == "Peringatan master indikator" and "5.01.01.2.01" in r["Nilai"] for r in info)
+
+
+# ------------------------------------------------------------------------------------------------
+# Renstra columns
+
+
+def test_renstra_columns_by_the_rule(real_run):
+    """Domain §9 against the real workbook's own columns 14 and 15, row by row."""
+    by_code, foot, _ = evaluasi(real_run["rekap"])
+    same_k = same_rp = broke_level_rule = 0
+    for r in ROWS:
+        got = by_code[kode(r)]
+        if r["real_renstra_lalu_k"] is None:
+            continue
+        assert got["Target Akhir Renstra (K)"] == r["target_renstra_k"]
+        assert got["Realisasi Renstra s.d. Tahun Lalu (K)"] == pytest.approx(r["real_renstra_lalu_k"])
+        this_year = got["Realisasi s.d. TW (K)"]
+        if agregasi(r) == "Kumulatif":  # outputs: the years summed, as Permendagri 86 column 14 does
+            expected = r["real_renstra_lalu_k"] + (this_year or 0)
+            assert got["Realisasi Renstra s.d. Tahun Ini (K)"] == pytest.approx(expected)
+            if r["k_total"] == pytest.approx(this_year or 0):
+                assert expected == pytest.approx(r["k_renstra_sd"]), kode(r)
+                same_k += 1
+            else:  # row 51: the form's column 13 holds a typed 0 beside its own TW IV of 35 (domain §3's sum)
+                assert (kode(r), r["k_total"], this_year) == ("R051", 0, 35)
+        else:
+            # a level (a percentage, an index) is not summed over years: the latest year's value. The real
+            # workbook adds last year's 100% to this year's 100% (=200%): it broke domain §9's Posisi Akhir rule
+            assert got["Realisasi Renstra s.d. Tahun Ini (K)"] == pytest.approx(this_year)
+            if r["k_renstra_sd"] != pytest.approx(this_year):
+                assert r["k_renstra_sd"] == pytest.approx(r["real_renstra_lalu_k"] + r["k_total"])
+                broke_level_rule += 1
+        target = r["target_renstra_k"]
+        cap = got["Tingkat Capaian Renstra (K %)"]
+        if target:
+            assert cap == pytest.approx(got["Realisasi Renstra s.d. Tahun Ini (K)"] / target * 100)
+        else:
+            assert cap is None  # the workbook shows #DIV/0! (row 82): no capaian, never an error
+        # money always sums: last year's + this year's, against the Renstra's money (columns 14-15 Rp)
+        if r["real_renstra_lalu_rp"] is not None and kode(r) != "R107":  # R107: its uraian's money is on R106
+            expected_rp = r["real_renstra_lalu_rp"] + math.fsum(r[f"rp_tw{q}"] or 0 for q in (1, 2, 3, 4))
+            assert got["Realisasi Renstra s.d. Tahun Ini (Rp)"] == pytest.approx(expected_rp, abs=0.5)
+            if r["rp_renstra_sd"] == pytest.approx(expected_rp, abs=0.5):
+                same_rp += 1
+                if r["target_renstra_rp"]:
+                    assert got["Tingkat Capaian Renstra (Rp %)"] == pytest.approx(r["capaian_renstra_rp"])
+            else:  # row 64: the form's column 14 (Rp) is 192 rupiah above last year's alone, not plus this year's
+                assert kode(r) == "R064" and r["rp_renstra_sd"] - r["real_renstra_lalu_rp"] == 192
+    assert same_k >= 60 and same_rp >= 90 and broke_level_rule >= 20  # "sums level indicators over years 20 times"
+    jumlah = foot["Jumlah anggaran (Rp)"]
+    programs = [r for r in ROWS if r["level"] == "Program" and r["program_row"] == r["sheet_row"]]
+    assert jumlah["Target Akhir Renstra (Rp)"] == pytest.approx(math.fsum(r["target_renstra_rp"] for r in programs))
+
+
+def test_impor_summary_and_marks(real_run):
+    assert "nilai disimpan dengan tanda 'impor'" in real_run["impor"]
+    pk = read_sheet(real_run["rekap"], "Pengukuran Kinerja", key="Kode Indikator")
+    assert pk["R015"]["Realisasi s.d. TW"] == pytest.approx(4)
+
+
+# ------------------------------------------------------------------------------------------------
+# master errors for a bad hierarchy
+
+
+def test_bad_hierarchy_is_refused_with_rows(tmp_path):
+    rows = master_rows(edit={
+        15: {"Kode Induk": "9.99.99"},                    # unknown parent
+        22: {"Kode Induk": CODES[23][0]},                 # a kegiatan under its own sub kegiatan: a cycle
+        13: {"Kode Induk": CODES[14][0]},                 # a programme under a kegiatan: level below its child
+    })
+    path = build_master(tmp_path / "master_indikator.xlsx", bidang=[{"kode_bidang": BIDANG}], indikator=rows)
+    with pytest.raises(MasterError) as exc:
+        load_master(path)
+    text = "\n".join(exc.value.details)
+    row_of = {r["sheet_row"]: i + 2 for i, r in enumerate(ROWS)}  # Excel row in the master
+    assert f"baris {row_of[15]}, kolom \"Kode Induk\": Kode Induk \"9.99.99\" tidak ada" in text
+    assert "induk berputar" in text and str(row_of[22]) in text
+    assert f"baris {row_of[13]}, kolom \"Kode Induk\": induk \"{CODES[14][0]}\" berlevel Kegiatan" in text
+
+
+def test_one_uraian_two_pagu_is_an_error(tmp_path):
+    rows = master_rows(edit={107: {"pagu": 5_000_000}})
+    path = build_master(tmp_path / "master_indikator.xlsx", bidang=[{"kode_bidang": BIDANG}], indikator=rows)
+    with pytest.raises(MasterError) as exc:
+        load_master(path)
+    assert any("berbeda pagu" in d for d in exc.value.details)
+
+
+def test_master_without_the_new_columns_still_loads(workspace):
+    m = workspace.master
+    assert (m.indikator["kode_uraian"] == "").all() and m.indikator["target_renstra"].isna().all()
+
+
+# ------------------------------------------------------------------------------------------------
+# LibreOffice agrees with every cached value of the new columns
+
+
+@pytest.mark.slow
+def test_libreoffice_recalculates_the_real_plan(real_run, soffice, tmp_path):
+    (theirs,) = soffice([real_run["rekap"]], "xlsx", tmp_path / "lo")
+    compared = 0
+    for sheet in ("Evaluasi Renja", "Pengukuran Kinerja Tahunan"):
+        cached = formula_values(real_run["rekap"], sheet)
+        recalculated = formula_values(theirs, sheet)
+        for cell, value in cached.items():
+            assert same_value(value, recalculated[cell]), (sheet, cell, value, recalculated[cell])
+            compared += isinstance(value, int | float)
+    assert compared > 1000
