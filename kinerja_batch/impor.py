@@ -33,6 +33,7 @@ class ImportReport:
     berkas: str
     disimpan: int = 0
     diganti: int = 0  # own submissions' values replaced (--timpa)
+    kosong: int = 0  # rows without any value (template rows left empty)
     ditolak: list[str] = field(default_factory=list)  # rows refused: an own submission exists
     galat: list[str] = field(default_factory=list)
     dry_run: bool = False
@@ -115,6 +116,10 @@ def import_history(ws: Workspace, settings: Settings, master: Master, ledger: Le
 
         if all(_text(cell(h)) == "" for h in HEADERS):
             continue
+        if all(numbers.parse_number(cell(h)).value is None and numbers.parse_number(cell(h)).code is None
+               for h in ("Realisasi", "Realisasi Anggaran (Rp)")):
+            report.kosong += 1  # a template row left empty: nothing to import
+            continue
         errors: list[str] = []
         kode = _text(cell("Kode Indikator"))
         info = by_code.get(kode)
@@ -151,9 +156,6 @@ def import_history(ws: Workspace, settings: Settings, master: Master, ledger: Le
                 errors.append(f"{at(h)}: nilai {numbers.format_angka_ringkas(p.value)} negatif; isi angka >= 0.")
                 continue
             values[key] = (p.value, raw if isinstance(raw, str) else None)
-        if not errors and all(values.get(k, (None,))[0] is None for k in ("realisasi", "anggaran")):
-            errors.append(f"{at('Realisasi')}: baris tanpa Realisasi dan tanpa Realisasi Anggaran; isi salah satu "
-                          "atau hapus barisnya.")
         if not errors and tahun is not None and tw is not None:
             key3 = (kode, tahun, tw)
             if key3 in seen:

@@ -358,3 +358,134 @@ def test_libreoffice_recalculates_the_real_plan(real_run, soffice, tmp_path):
             assert same_value(value, recalculated[cell]), (sheet, cell, value, recalculated[cell])
             compared += isinstance(value, int | float)
     assert compared > 1000
+
+
+# ------------------------------------------------------------------------------------------------
+# starting mid-year, and the history import
+
+
+def konfirmasi_rows(w: WS, periode: str) -> list[dict[str, Any]]:
+    path = w.ws.konfirmasi_path(BIDANG, __import__("kinerja_batch.periode").periode.parse_periode(periode))
+    sh = openpyxl.load_workbook(path, data_only=True)["Konfirmasi"]
+    hr = next(r for r in range(1, 40) if sh.cell(r, 1).value == "ID Temuan")
+    heads = {sh.cell(hr, c).value: c for c in range(1, sh.max_column + 1) if sh.cell(hr, c).value}
+    return [{h: sh.cell(r, c).value for h, c in heads.items()} for r in range(hr + 1, sh.max_row + 1)
+            if sh.cell(r, 1).value is not None]
+
+
+def open_temuan(rekap: Path, code: str) -> dict[str, dict]:
+    return {r["Kode Indikator"]: r for r in read_sheet(rekap, "Perlu Konfirmasi")
+            if r["Kode Temuan"] == code and r["Status"] == "Terbuka"}
+
+
+def test_starting_mid_year_then_impor_fixes_it(tmp_path):
+    w = real_workspace(tmp_path, aktif="2025-TW3")
+    submit_quarter(w, 3, tmp_path)
+    rekap = w.ws.rekap_path(w.settings.periode_aktif)
+    # R015 (Kumulatif, typed 2 + 0,8 + 1,2 over TW I-III): only TW III's 1,2 is there -> 30% of the target 4
+    pk = read_sheet(rekap, "Pengukuran Kinerja", key="Kode Indikator")
+    assert pk["R015"]["Realisasi s.d. TW"] == pytest.approx(1.2)
+    found = open_temuan(rekap, "TW_SEBELUMNYA_KOSONG")
+    assert "TW I dan TW II" in found["R015"]["Pesan"] and "kinerja-batch impor" in found["R015"]["Pesan"]
+    assert "R013" not in found  # a level (Posisi Akhir) needs no earlier quarter
+    assert any(r["Kode Temuan"] == "TW_SEBELUMNYA_KOSONG" and r["Kode Indikator"] == "R015"
+               for r in konfirmasi_rows(w, "2025-TW3"))
+
+    # the template lists every indicator for TW1 and TW2 of 2025 and each earlier Renstra year (2021-2024)
+    result = impor(w, "--templat")
+    assert result.exit_code == 0, result.output
+    template = w.ws.templates_dir / "riwayat.xlsx"
+    sh = openpyxl.load_workbook(template)["Riwayat"]
+    head = [c.value for c in sh[1]][:6]
+    assert head == ["Kode Indikator", "Tahun", "TW", "Realisasi", "Realisasi Anggaran (Rp)", "Keterangan"]
+    slots = {(row[0], row[1], row[2]) for row in sh.iter_rows(min_row=2, values_only=True)}
+    assert ("R015", 2025, 1) in slots and ("R015", 2025, 2) in slots and ("R015", 2021, None) in slots
+    assert ("R015", 2025, 3) not in slots and len(slots) == len(ROWS) * 6
+    # fill TW1 and TW2 into the template (as an officer would) and import it
+    wb = openpyxl.load_workbook(template)
+    sh = wb["Riwayat"]
+    by = {r["sheet_row"]: r for r in ROWS}
+    for row in sh.iter_rows(min_row=2):
+        code, tahun, tw = row[0].value, row[1].value, row[2].value
+        r = by[int(code[1:])]
+        if tahun == 2025 and tw in (1, 2):
+            v = quarter_value(r, tw)
+            row[3].value = v  # a row left without values is skipped
+            row[4].value = r[f"rp_tw{tw}"]
+        else:
+            for cell in row[:6]:
+                cell.value = None
+    filled = tmp_path / "riwayat_diisi.xlsx"
+    wb.save(filled)
+    result = impor(w, str(filled), "--dry-run")
+    assert result.exit_code == 0 and "akan disimpan" in result.output, result.output
+    result = impor(w, str(filled))
+    assert result.exit_code == 0, result.output
+    run_batch(w)
+    pk = read_sheet(rekap, "Pengukuran Kinerja", key="Kode Indikator")
+    assert pk["R015"]["Realisasi s.d. TW"] == pytest.approx(4.0)  # 2 + 0,8 + 1,2
+    assert pk["R015"]["Realisasi TW I"] == pytest.approx(2) and pk["R015"]["Realisasi TW II"] == pytest.approx(0.8)
+    assert "R015" not in open_temuan(rekap, "TW_SEBELUMNYA_KOSONG")
+    # imported quarters are history: no confirmation items, not late, not 'submitted' by the bidang
+    from kinerja_batch.periode import parse_periode
+
+    run_batch(w, periode=parse_periode("2025-TW1"))
+    rekap_1 = rekap.with_name("rekap_2025-TW1.xlsx")
+    assert read_sheet(rekap_1, "Perlu Konfirmasi") == []
+    assert read_sheet(rekap_1, "Status Pengumpulan", key="Bidang")[BIDANG]["Status"] == "Belum Mengumpulkan"
+    pk1 = read_sheet(rekap_1, "Pengukuran Kinerja", key="Kode Indikator")
+    assert pk1["R015"]["Realisasi"] == 2 and pk1["R015"]["Sumber"].startswith("impor: riwayat_diisi.xlsx")
+    status = CliRunner().invoke(cli, ["-w", str(w.ws.root), "status", "--periode", "2025-TW1"])
+    assert "Terlambat" not in status.output
+
+
+def test_impor_good_and_bad_rows(tmp_path):
+    w = real_workspace(tmp_path, aktif="2025-TW2")
+    submit_quarter(w, 2, tmp_path)
+    rows = [
+        ["R015", 2025, 1, "2", "8.416.000", "dari laporan TW I"],  # good; Indonesian thousands
+        ["R013", 2024, None, "100", "Rp 7.762.491.245", ""],       # good: a whole year
+        ["R016", 2025, 2, 1, None, ""],                            # own submission exists -> refused
+        ["X-99", 2024, None, 1, None, ""],                         # unknown code
+        ["R017", 2024, None, "tujuh", None, ""],                   # not a number
+        ["R018", 2024, None, -1, None, ""],                        # negative
+        ["R019", 2024, 5, 1, None, ""],                            # TW 5
+        ["R020", 2025, 3, 1, None, ""],                            # after the active period
+        ["R021", 2020, None, 1, None, ""],                         # before the Renstra (2021)
+        ["R015", 2025, 1, 3, None, ""],                            # the same period twice
+    ]
+    path = riwayat_workbook(tmp_path / "riwayat.xlsx", rows)
+    result = impor(w, str(path))
+    assert result.exit_code == 1
+    out = result.output
+    assert "2 nilai disimpan" in out and "1 baris ditolak" in out and "7 galat" in out, out
+    assert "riwayat.xlsx, lembar Riwayat!A5: kode \"X-99\" tidak ada di master" in out
+    assert "Riwayat!D6: \"tujuh\" bukan angka" in out
+    assert "Riwayat!D7: nilai -1 negatif" in out
+    assert "Riwayat!C8: TW \"5\" tidak dikenal" in out
+    assert "Riwayat!B9: 2025-TW3 sesudah periode aktif 2025-TW2" in out
+    assert "Riwayat!B10: 2020 sebelum awal Renstra (2021" in out
+    assert "Riwayat!A11: R015 2025-TW1 sudah ada di baris 2" in out
+    assert "baris 4: R016 2025-TW2 sudah dikirim bidang lewat kertas kerja" in out and "--timpa" in out
+    from kinerja_batch.ledger import Ledger
+
+    with Ledger.open(w.ws.ledger_path) as ledger:
+        stored = ledger.conn.execute("SELECT kode_indikator, tahun, tw, realisasi, anggaran, sumber_berkas, sel_realisasi,"
+                                     " sel_anggaran, tanda FROM riwayat WHERE aktif=1 ORDER BY id").fetchall()
+    assert [tuple(r) for r in stored] == [
+        ("R015", 2025, 1, 2.0, 8416000.0, "riwayat.xlsx", "D2", "E2", "impor"),
+        ("R013", 2024, 0, 100.0, 7762491245.0, "riwayat.xlsx", "D3", "E3", "impor"),
+    ]
+    # --timpa replaces the bidang's own value and audits it
+    path = riwayat_workbook(tmp_path / "koreksi.xlsx", [["R016", 2025, 2, 1, 0, "koreksi dari laporan"]])
+    assert impor(w, str(path)).exit_code == 1
+    result = impor(w, str(path), "--timpa")
+    assert result.exit_code == 0 and "1 nilai kiriman bidang diganti" in result.output, result.output
+    run_batch(w)
+    rekap = w.ws.rekap_path(w.settings.periode_aktif)
+    pk = read_sheet(rekap, "Pengukuran Kinerja", key="Kode Indikator")
+    assert pk["R016"]["Realisasi TW II"] == 1 and pk["R015"]["Realisasi TW I"] == 2
+    with Ledger.open(w.ws.ledger_path) as ledger:
+        audit = [tuple(a) for a in ledger.conn.execute(
+            "SELECT kode_indikator, periode, kolom, lama, baru, sumber_berkas, sel FROM audit ORDER BY id")]
+    assert ("R016", "2025-TW2", "realisasi", "0.0", "1.0", "koreksi.xlsx", "Riwayat!D2") in audit
