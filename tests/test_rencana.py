@@ -489,3 +489,114 @@ def test_impor_good_and_bad_rows(tmp_path):
         audit = [tuple(a) for a in ledger.conn.execute(
             "SELECT kode_indikator, periode, kolom, lama, baru, sumber_berkas, sel FROM audit ORDER BY id")]
     assert ("R016", "2025-TW2", "realisasi", "0.0", "1.0", "koreksi.xlsx", "Riwayat!D2") in audit
+
+
+# ------------------------------------------------------------------------------------------------
+# the annual measure (LKjIP) in the TW4 rekap
+
+
+def annual_tables(path: Path) -> tuple[dict[str, dict], dict[str, dict], dict]:
+    wb = openpyxl.load_workbook(path, data_only=True)
+    ws = wb["Pengukuran Kinerja Tahunan"]
+    rows = [[c.value for c in row] for row in ws.iter_rows()]
+    hr = next(i for i, r in enumerate(rows) if r[0] == "No")
+    head = [str(v) if v is not None else "" for v in rows[hr]]
+    iku: dict[str, dict] = {}
+    i = hr + 1
+    while i < len(rows) and isinstance(rows[i][0], int | float):
+        d = dict(zip(head, rows[i], strict=False))
+        iku[d["Kode Indikator"]] = d
+        i += 1
+    hr2 = next(j for j in range(i, len(rows)) if rows[j][0] == "No")
+    programs: dict[str, dict] = {}
+    total: dict = {}
+    for r in rows[hr2 + 1:]:
+        d = {"Kode Uraian": r[1], "Program": r[3], "Pagu": r[6], "Realisasi": r[8], "Serapan": r[11]}
+        if isinstance(r[0], int | float):
+            programs[r[1]] = d
+        elif r[0] == "Jumlah":
+            total = d
+            break
+    return iku, programs, total
+
+
+def test_tw4_annual_sheet_of_the_real_plan(real_run):
+    wb = openpyxl.load_workbook(real_run["rekap"], read_only=True)
+    assert wb.sheetnames.index("Pengukuran Kinerja Tahunan") == wb.sheetnames.index("Evaluasi Renja") + 1
+    iku, programs, total = annual_tables(real_run["rekap"])
+    assert iku == {}  # the real Renja has no Tujuan/Sasaran indicator rows; the sheet says so
+    real_programs = [r for r in ROWS if r["level"] == "Program" and r["program_row"] == r["sheet_row"]]
+    assert list(programs) == [CODES[r["sheet_row"]][0] for r in real_programs]
+    for r in real_programs:
+        got = programs[CODES[r["sheet_row"]][0]]
+        assert got["Pagu"] == r["pagu_rp"] and got["Realisasi"] == pytest.approx(r["rp_total"], abs=0.5)
+        if r["pagu_rp"]:
+            assert got["Serapan"] == pytest.approx(r["rp_total"] / r["pagu_rp"] * 100)
+    assert total["Pagu"] == pytest.approx(TOTALS["pagu_rp"], abs=0.5)
+    assert total["Realisasi"] == pytest.approx(TOTALS["rp_total"], abs=0.5)
+
+
+def test_tw4_annual_sheet_iku_with_history(tmp_path):
+    ws = init_workspace(tmp_path / "ws")
+    text = ws.config_path.read_text(encoding="utf-8")
+    text = re.sub(r'aktif = "[^"]*"', 'aktif = "2025-TW4"', text)
+    text = text.replace("# tahun_awal = 2021", "tahun_awal = 2021").replace("# tahun_akhir = 2026", "tahun_akhir = 2026")
+    ws.config_path.write_text(text, encoding="utf-8")
+    sasaran = {"kode_bidang": BIDANG, "level": "Sasaran", "uraian": "Meningkatnya kualitas perencanaan",
+               "Kode Uraian": "S1", "target_tw1": None, "target_tw2": None, "target_tw3": None, "target_tw4": None}
+    build_master(ws.master_path, bidang=[{"kode_bidang": BIDANG}], indikator=[
+        {**sasaran, "kode_indikator": "IKU-1", "indikator_kinerja": "Nilai SAKIP", "satuan": "Nilai",
+         "agregasi": "Posisi Akhir", "target_tahunan": 75, "Target Akhir Renstra": 80},
+        {**sasaran, "kode_indikator": "IKU-2", "indikator_kinerja": "Dokumen perencanaan tepat waktu",
+         "satuan": "Dokumen", "agregasi": "Kumulatif", "target_tahunan": 4, "Target Akhir Renstra": 20},
+        {**sasaran, "kode_indikator": "IKU-3", "indikator_kinerja": "Hari penyusunan dokumen", "satuan": "Hari",
+         "polaritas": "Negatif", "agregasi": "Rata-rata", "target_tahunan": 10, "Target Akhir Renstra": 8},
+        {"kode_indikator": "P-1", "kode_bidang": BIDANG, "level": "Program", "uraian": "Program Perencanaan",
+         "indikator_kinerja": "Persentase dokumen", "satuan": "%", "agregasi": "Posisi Akhir", "target_tahunan": 100,
+         "Kode Uraian": "5.01.02", "Kode Induk": "S1", "pagu": None},
+        {"kode_indikator": "K-1", "kode_bidang": BIDANG, "level": "Kegiatan", "uraian": "Penyusunan Renja",
+         "indikator_kinerja": "Dokumen Renja", "satuan": "Dokumen", "agregasi": "Kumulatif", "target_tahunan": 1,
+         "Kode Uraian": "5.01.02.2.01", "pagu": 300_000_000},
+    ])
+    w = WS(ws, ws.settings(), load_master(ws.master_path))
+    history = [["IKU-1", 2023, None, 70, None, ""], ["IKU-1", 2024, None, 72.5, None, ""],
+               ["IKU-2", 2023, None, 4, None, ""], ["IKU-2", 2024, None, "5", None, ""],
+               ["IKU-3", 2024, None, "9,5", None, ""],
+               *[["IKU-2", 2025, q, 1, None, ""] for q in (1, 2, 3)],
+               *[["K-1", 2025, q, None, 50_000_000, ""] for q in (1, 2, 3)]]
+    assert impor(w, str(riwayat_workbook(tmp_path / "riwayat.xlsx", history))).exit_code == 0
+    (src,) = templates_for(w, "2025-TW4").values()
+    drop(ws, fill_kertas_kerja(src, tmp_path / "kk.xlsx", {"IKU-1": 77, "IKU-2": 2, "IKU-3": 9, "P-1": 100, "K-1": 1},
+                               extra={"Realisasi Anggaran (Rp)": {"K-1": 120_000_000}}))
+    run_batch(w)
+    rekap = ws.rekap_path(w.settings.periode_aktif)
+    iku, programs, total = annual_tables(rekap)
+    assert list(iku) == ["IKU-1", "IKU-2", "IKU-3"]
+    one, two, three = iku["IKU-1"], iku["IKU-2"], iku["IKU-3"]
+    assert (one["Target 2025"], one["Realisasi 2025"], one["Realisasi 2023"], one["Realisasi 2024"]) == (75, 77, 70, 72.5)
+    assert one["Capaian 2025 (%)"] == pytest.approx(77 / 75 * 100)
+    assert one["Realisasi Renstra s.d. 2025"] == 77  # a level: the latest year's value
+    assert one["Capaian thd Target Akhir Renstra (%)"] == pytest.approx(77 / 80 * 100)
+    assert one["Target Akhir Renstra (2026)"] == 80
+    assert two["Realisasi 2025"] == 5  # 1 + 1 + 1 imported + 2 submitted
+    assert two["Realisasi Renstra s.d. 2025"] == 14  # 4 + 5 + 5: outputs summed over the years
+    assert two["Capaian thd Target Akhir Renstra (%)"] == pytest.approx(14 / 20 * 100)
+    assert three["Realisasi Renstra s.d. 2025"] == pytest.approx((9.5 + 9) / 2)  # a mean of the years
+    assert three["Capaian 2025 (%)"] == pytest.approx((2 * 10 - 9) / 10 * 100)  # negative polarity, rule 2T-R
+    assert three["Predikat"] == w.settings.predikat_of(three["Capaian 2025 (%)"])
+    # the programme has no pagu of its own: its kegiatan's, counted once
+    assert programs["5.01.02"]["Pagu"] == 300_000_000
+    assert programs["5.01.02"]["Realisasi"] == 270_000_000
+    assert programs["5.01.02"]["Serapan"] == pytest.approx(90)
+    assert total["Pagu"] == 300_000_000
+    # earlier quarters have no Pengukuran Kinerja Tahunan
+    assert "Pengukuran Kinerja Tahunan" not in openpyxl.load_workbook(
+        rekap.with_name("rekap_2025-TW2.xlsx") if rekap.with_name("rekap_2025-TW2.xlsx").exists() else
+        _rekap_of(w, "2025-TW2"), read_only=True).sheetnames
+
+
+def _rekap_of(w: WS, periode: str) -> Path:
+    from kinerja_batch.periode import parse_periode
+
+    run_batch(w, periode=parse_periode(periode))
+    return w.ws.rekap_path(parse_periode(periode))

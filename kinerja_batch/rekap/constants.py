@@ -9,6 +9,7 @@ from kinerja_batch.xlsxstyle import BAND_COLOURS
 SHEET_RINGKASAN = "Ringkasan"
 SHEET_PENGUKURAN = "Pengukuran Kinerja"
 SHEET_EVALUASI = "Evaluasi Renja"
+SHEET_TAHUNAN = "Pengukuran Kinerja Tahunan"  # the TW4 rekap only (LKjIP)
 SHEET_KONFIRMASI = "Perlu Konfirmasi"
 SHEET_STATUS = "Status Pengumpulan"
 SHEET_GALAT = "Galat Validasi"
