@@ -620,3 +620,18 @@ def _rekap_of(w: WS, periode: str) -> Path:
 
     run_batch(w, periode=parse_periode(periode))
     return w.ws.rekap_path(parse_periode(periode))
+
+
+def test_kertas_kerja_asks_money_once_per_uraian(tmp_path):
+    w = real_workspace(tmp_path, aktif="2025-TW2")
+    (src,) = templates_for(w, "2025-TW2").values()
+    sh = openpyxl.load_workbook(src)["Kertas Kerja"]
+    hr = next(r for r in range(1, 40) if sh.cell(r, 2).value == "Kode Indikator" or
+              any(c.value == "Kode Indikator" for c in sh[r]))
+    col = {c.value: c.column for c in sh[hr] if c.value}
+    row_of = {sh.cell(r, col["Kode Indikator"]).value: r for r in range(hr + 1, sh.max_row + 1)}
+    cell = {k: sh.cell(row_of[k], col["Realisasi Anggaran (Rp)"]) for k in ("R106", "R107", "R013")}
+    assert not cell["R106"].protection.locked and not cell["R013"].protection.locked
+    assert cell["R107"].protection.locked  # R107 shares R106's uraian: its money is asked on R106's row
+    assert sh.cell(row_of["R107"], col["Pagu Anggaran (Rp)"]).value is None
+    assert not sh.cell(row_of["R107"], col["Realisasi"]).protection.locked
