@@ -138,7 +138,10 @@ class EvaluasiSheet(RekapBase):
         self.put(ws, 0, 0, "EVALUASI TERHADAP HASIL RENJA PERANGKAT DAERAH", f["title"])
         self.put(ws, 1, 0, f"{self.s.kantor.nama} · Periode pelaksanaan: {self.p.label}", f["subtitle"])
         self.put(ws, 2, 0, "K = kinerja (sesuai satuan indikator); Rp = anggaran. Tingkat capaian dalam persen; "
-                           "predikat menurut capaian kinerja s.d. triwulan (skala Permendagri 86/2017).", f["note"])
+                           "predikat menurut capaian kinerja s.d. triwulan (skala Permendagri 86/2017). Renstra s.d. "
+                           "tahun: Kumulatif dijumlah antartahun, Posisi Akhir = nilai tahun terakhir, Rata-rata = "
+                           "rata-rata tahun; anggaran dijumlah. Target Akhir Renstra output kumulatif adalah jumlah "
+                           "seluruh periode Renstra, bukan target satu tahun.", f["note"])
         # band row: groups of the Permendagri form, above the one header row
         br = self.ev_header - 1
         ws.set_row(br, 28)

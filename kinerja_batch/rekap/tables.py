@@ -98,6 +98,10 @@ class TableSheets(RekapBase):
                                                 "menjumlahkan uraian di bawahnya; Jumlah = uraian tanpa induk."])
         rows.append(["Renstra s.d. tahun", "Kumulatif: jumlah tahun-tahun Renstra; Posisi Akhir: nilai tahun "
                                            "terakhir; Rata-rata: rata-rata tahun yang dilaporkan; anggaran: jumlah."])
+        rows.append(["Catatan Renstra", "Output kumulatif dijumlah selama periode Renstra dan dibandingkan dengan "
+                                        "Target Akhir Renstra. Bila target Renstra di master hanya angka satu tahun, "
+                                        "tingkat capaian Renstra akan tampak berlipat; isi target untuk seluruh "
+                                        "periode Renstra."])
         for key, value in sorted(_flatten(s.as_dict()).items()):
             if key == "kata_sandi":  # the templates' sheet password is not for the readers of the rekap
                 value = "(disembunyikan)" if value else ""
