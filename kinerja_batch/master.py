@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
@@ -400,28 +401,27 @@ def _check_hierarchy(indikator: pd.DataFrame, problems: _Problems) -> None:
     has one pagu); a parent whose own pagu differs from its children's sum is a peringatan."""
     from kinerja_batch import hierarki
 
-    if indikator.empty:
-        return
+    if indikator.empty or not ((indikator["kode_uraian"] != "").any() or (indikator["kode_induk"] != "").any()):
+        return  # no hierarchy columns filled: nothing to check (and nothing to pay for at 150,000 rows)
     s = hierarki.structure(indikator["kode_indikator"].tolist(), indikator["level"].tolist(),
                            indikator["kode_uraian"].tolist(), indikator["kode_induk"].tolist())
     rows = indikator["excel_row"].tolist()
     for positions, header, text in s.errors:
         problems.cell(SHEET_INDIKATOR, sorted({rows[p] for p in positions}), header, text)
-    if not s.has_hierarchy:
-        return
-    pagu = indikator["pagu"].tolist()
-    for key, u in s.uraian.items():
-        filled = [(p, pagu[p]) for p in u.rows if not math.isnan(pagu[p])]
-        if len({v for _, v in filled}) > 1:
-            problems.cell(SHEET_INDIKATOR, [rows[p] for p, _ in filled], "Pagu Anggaran (Rp)",
-                          f"indikator dengan Kode Uraian \"{key}\" berbeda pagu; satu uraian punya satu pagu: "
-                          "isi pagu pada satu baris saja atau samakan nilainya.")
+    pagu = indikator["pagu"].to_numpy(dtype="float64")
+    filled = ~np.isnan(pagu)
+    distinct = pd.Series(pagu[filled]).groupby(s.key_idx[filled]).nunique()
+    for k in distinct.index[distinct.to_numpy() > 1]:
+        at = np.flatnonzero(filled & (s.key_idx == k))
+        problems.cell(SHEET_INDIKATOR, [rows[p] for p in at], "Pagu Anggaran (Rp)",
+                      f"indikator dengan Kode Uraian \"{s.keys[k]}\" berbeda pagu; satu uraian punya satu pagu: "
+                      "isi pagu pada satu baris saja atau samakan nilainya.")
     if s.errors:
         return
-    for key, own, kids in hierarki.disagreements(s, pagu):
+    for k, own, kids in s.disagreements(pagu):
         problems.cell(
-            SHEET_INDIKATOR, [rows[s.uraian[key].rows[0]]], "Pagu Anggaran (Rp)",
-            f"pagu uraian \"{key}\" Rp {numbers.format_angka_ringkas(own)} berbeda dari jumlah pagu uraian di "
+            SHEET_INDIKATOR, [rows[int(s.first_row[k])]], "Pagu Anggaran (Rp)",
+            f"pagu uraian \"{s.keys[k]}\" Rp {numbers.format_angka_ringkas(own)} berbeda dari jumlah pagu uraian di "
             f"bawahnya Rp {numbers.format_angka_ringkas(kids)}; jumlah anggaran memakai pagu uraian ini, periksa "
             "salah satunya.",
             warning=True,

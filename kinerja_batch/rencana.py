@@ -90,7 +90,7 @@ def plan_columns(joined: pd.DataFrame, master: Master, settings: Settings, perio
     - ``realisasi_th_1``, ``realisasi_th_2``: the realisasi of the two years before.
     """
     out = joined.copy()
-    ind = master.indikator
+    ind = master.indikator.reset_index(drop=True)
     codes = pd.Index(out["kode_indikator"])
     agregasi = pd.Series(out["agregasi"].to_numpy(), index=codes)
     tahun = periode.tahun
@@ -114,35 +114,42 @@ def plan_columns(joined: pd.DataFrame, master: Master, settings: Settings, perio
         yv = years[years["tahun"] == tahun - back].set_index("kode_indikator")["realisasi"]
         out[f"realisasi_th_{back}"] = yv.reindex(codes).to_numpy(dtype=float)
 
-    s = hierarki.structure(ind["kode_indikator"].tolist(), ind["level"].tolist(), ind["kode_uraian"].tolist(),
-                           ind["kode_induk"].tolist())
     n = len(out)
-    key = s.key_of_row
-    first = np.zeros(n, dtype=bool)
-    for u in s.uraian.values():
-        first[u.rows[0]] = True
-    out["kode_uraian_ef"] = key
-    out["induk"] = [s.uraian[k].parent or "" for k in key]
-    out["kedalaman"] = [s.uraian[k].depth for k in key]
-    out["akar"] = [s.uraian[k].parent is None for k in key]
-    out["uraian_pertama"] = first
-    urutan = np.empty(n, dtype=np.int64)
-    urutan[np.array(s.row_order(), dtype=np.int64)] = np.arange(n)
-    out["urutan"] = urutan
-    for column, target in MONEY.items():
-        vals = out[column].to_numpy(dtype=float).tolist()
-        col = np.full(n, np.nan)
-        own = np.ones(n, dtype=bool)
-        if s.has_hierarchy:
-            per = hierarki.money(s, vals)
-            for k, u in s.uraian.items():
-                col[u.rows[0]] = per[k][0]
-                # a parent with none of its own shows its children's sum (a subtotal)
-                own[u.rows[0]] = per[k][1] or not u.children
-        else:
-            col = np.asarray(vals, dtype=float)
-        out[target] = col
-        out[OWN + target] = own
+    hier = bool(n) and bool((ind["kode_uraian"] != "").any() or (ind["kode_induk"] != "").any())
+    if not hier:  # every indicator its own uraian, no parent: the flat layout (and no cost at 150,000 rows)
+        out["kode_uraian_ef"] = hierarki.OWN_PREFIX + out["kode_indikator"].astype(str)
+        out["induk"] = ""
+        out["kedalaman"] = 0
+        out["akar"] = True
+        out["uraian_pertama"] = True
+        out["urutan"] = np.arange(n)
+        for column, target in MONEY.items():
+            out[target] = out[column].to_numpy(dtype=float)
+            out[OWN + target] = True
+    else:
+        s = hierarki.structure(ind["kode_indikator"].tolist(), ind["level"].tolist(), ind["kode_uraian"].tolist(),
+                               ind["kode_induk"].tolist())
+        k = s.key_idx
+        first = np.zeros(n, dtype=bool)
+        first[s.first_row] = True
+        parent = s.parent[k]
+        out["kode_uraian_ef"] = s.keys[k]
+        out["induk"] = np.where(parent >= 0, s.keys[np.maximum(parent, 0)], "")
+        out["kedalaman"] = s.depth[k]
+        out["akar"] = parent < 0
+        out["uraian_pertama"] = first
+        urutan = np.empty(n, dtype=np.int64)
+        urutan[s.row_order()] = np.arange(n)
+        out["urutan"] = urutan
+        for column, target in MONEY.items():
+            val, own = s.money(out[column].to_numpy(dtype=float))
+            col = np.full(n, np.nan)
+            col[s.first_row] = val
+            # a parent with none of its own shows its children's sum (a subtotal)
+            own_col = np.ones(n, dtype=bool)
+            own_col[s.first_row] = own | ~s.has_children
+            out[target] = col
+            out[OWN + target] = own_col
     out["uang_sendiri"] = out[OWN + "pagu_u"]
     out["serapan_u"] = _ratio(out["anggaran_sd_u"].to_numpy(dtype=float), out["pagu_u"].to_numpy(dtype=float))
     out["capaian_renstra_rp_u"] = _ratio(out["anggaran_renstra_ini_u"].to_numpy(dtype=float),

@@ -318,7 +318,7 @@ def test_bad_hierarchy_is_refused_with_rows(tmp_path):
     rows = master_rows(edit={
         15: {"Kode Induk": "9.99.99"},                    # unknown parent
         22: {"Kode Induk": CODES[23][0]},                 # a kegiatan under its own sub kegiatan: a cycle
-        13: {"Kode Induk": CODES[14][0]},                 # a programme under a kegiatan: level below its child
+        13: {"Kode Induk": CODES[56][0]},                 # a programme under another's kegiatan: level below
     })
     path = build_master(tmp_path / "master_indikator.xlsx", bidang=[{"kode_bidang": BIDANG}], indikator=rows)
     with pytest.raises(MasterError) as exc:
@@ -327,7 +327,15 @@ def test_bad_hierarchy_is_refused_with_rows(tmp_path):
     row_of = {r["sheet_row"]: i + 2 for i, r in enumerate(ROWS)}  # Excel row in the master
     assert f"baris {row_of[15]}, kolom \"Kode Induk\": Kode Induk \"9.99.99\" tidak ada" in text
     assert "induk berputar" in text and str(row_of[22]) in text
-    assert f"baris {row_of[13]}, kolom \"Kode Induk\": induk \"{CODES[14][0]}\" berlevel Kegiatan" in text
+    assert f"baris {row_of[13]}, kolom \"Kode Induk\": induk \"{CODES[56][0]}\" berlevel Kegiatan" in text
+    # a programme under its own kegiatan closes a loop with the nomenclature's parent: reported as a cycle
+    rows = master_rows(edit={13: {"Kode Induk": CODES[14][0]}})
+    path = build_master(tmp_path / "master2.xlsx", bidang=[{"kode_bidang": BIDANG}], indikator=rows)
+    with pytest.raises(MasterError) as exc:
+        load_master(path)
+    assert exc.value.details == [f"Indikator baris 2 dan 3, kolom \"Kode Induk\": induk berputar: {CODES[13][0]} → "
+                                 f"{CODES[14][0]} → {CODES[13][0]}; setiap uraian harus berujung pada uraian tanpa "
+                                 "induk."]
 
 
 def test_one_uraian_two_pagu_is_an_error(tmp_path):
