@@ -643,3 +643,32 @@ def test_kertas_kerja_asks_money_once_per_uraian(tmp_path):
     assert cell["R107"].protection.locked  # R107 shares R106's uraian: its money is asked on R106's row
     assert sh.cell(row_of["R107"], col["Pagu Anggaran (Rp)"]).value is None
     assert not sh.cell(row_of["R107"], col["Realisasi"]).protection.locked
+
+
+@pytest.mark.slow
+def test_impor_reads_what_libreoffice_and_gnumeric_wrote(tmp_path, soffice):
+    import shutil
+    import subprocess
+
+    w = real_workspace(tmp_path, aktif="2025-TW2")
+    src = riwayat_workbook(tmp_path / "riwayat.xlsx", [["R015", 2025, 1, "2", "8.416.000", ""],
+                                                      ["R013", 2024, None, 100, "Rp 7.762.491.245", ""]])
+    made = [*soffice([src], "ods", tmp_path / "lo")]
+    if shutil.which("ssconvert"):
+        xls = tmp_path / "gnumeric" / "riwayat.xls"
+        xls.parent.mkdir()
+        subprocess.run(["ssconvert", str(src), str(xls)], check=True, capture_output=True, timeout=120)
+        made.append(xls)
+    for path in made:
+        result = impor(w, str(path), "--dry-run")
+        assert result.exit_code == 0, (path.name, result.output)
+        assert "2 nilai akan disimpan" in result.output and "0 galat" in result.output, result.output
+    result = impor(w, str(made[0]))
+    assert result.exit_code == 0, result.output
+    from kinerja_batch.ledger import Ledger
+
+    with Ledger.open(w.ws.ledger_path) as ledger:
+        stored = [tuple(r) for r in ledger.conn.execute(
+            "SELECT kode_indikator, tahun, tw, realisasi, anggaran, sumber_berkas, sel_anggaran FROM riwayat")]
+    assert stored == [("R015", 2025, 1, 2.0, 8416000.0, "riwayat.ods", "E2"),
+                      ("R013", 2024, 0, 100.0, 7762491245.0, "riwayat.ods", "E3")]
