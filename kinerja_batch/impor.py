@@ -215,10 +215,14 @@ def write_riwayat_template(ws: Workspace, settings: Settings, master: Master, le
     whole = ledger.imported_values(aktif.tahun)
     for r in whole[whole["tw"] == 0].itertuples(index=False):
         have[(r.kode_indikator, int(r.tahun), 0)] = (r.realisasi, r.anggaran, str(r.berkas))
+    n_rows = len(master.indikator) * len(slots)
+    if n_rows > 1_048_575:
+        raise KinerjaError(f"Templat riwayat akan berisi {n_rows:,} baris, melebihi batas Excel (1.048.575). Persempit "
+                           "[renstra] tahun_awal di kinerja.toml, atau isi riwayat per tahun dalam beberapa berkas.")
     path = ws.templates_dir / TEMPLATE_NAME
     path.parent.mkdir(parents=True, exist_ok=True)
     wb = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False, "strings_to_formulas": False,
-                                         "strings_to_urls": False})
+                                         "strings_to_urls": False, "constant_memory": True})
     sh = wb.add_worksheet(SHEET)
     head = wb.add_format({"bold": True, "bg_color": "#1F4E78", "font_color": "#FFFFFF", "text_wrap": True,
                           "border": 1, "valign": "vcenter"})
