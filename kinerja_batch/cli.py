@@ -341,9 +341,9 @@ def impor(ctx: click.Context, workspace: Path | None, berkas: Path | None, templ
 
     \b
     Contoh:
-      kinerja-batch impor --templat              # tulis templates_xlsx/riwayat.xlsx
-      kinerja-batch impor riwayat.xlsx --dry-run # periksa saja
-      kinerja-batch impor riwayat.xlsx           # simpan, lalu jalankan 'kinerja-batch run'
+      kinerja-batch impor --templat               # tulis templates_xlsx/riwayat.xlsx
+      kinerja-batch impor riwayat.xlsx --dry-run  # periksa saja
+      kinerja-batch impor riwayat.xlsx            # simpan, lalu jalankan 'kinerja-batch run'
     """
     from kinerja_batch.batch import run_lock
     from kinerja_batch.impor import import_history, write_riwayat_template
