@@ -672,3 +672,26 @@ def test_impor_reads_what_libreoffice_and_gnumeric_wrote(tmp_path, soffice):
             "SELECT kode_indikator, tahun, tw, realisasi, anggaran, sumber_berkas, sel_anggaran FROM riwayat")]
     assert stored == [("R015", 2025, 1, 2.0, 8416000.0, "riwayat.ods", "E2"),
                       ("R013", 2024, 0, 100.0, 7762491245.0, "riwayat.ods", "E3")]
+
+
+def test_imported_quarters_are_lonjakan_history(tmp_path):
+    w = real_workspace(tmp_path, aktif="2025-TW2")
+    history = [["R062", 2024, q, 10, None, ""] for q in (1, 2, 3, 4)] + [["R062", 2025, 1, 10, None, ""]]
+    assert impor(w, str(riwayat_workbook(tmp_path / "riwayat.xlsx", history))).exit_code == 0
+    (src,) = templates_for(w, "2025-TW2").values()
+    drop(w.ws, fill_kertas_kerja(src, tmp_path / "kk.xlsx", {"R062": 500, "R015": 1}))
+    run_batch(w)
+    found = open_temuan(w.ws.rekap_path(w.settings.periode_aktif), "LONJAKAN")
+    assert "5 triwulan sebelumnya (10)" in found["R062"]["Pesan"], found
+    # the kertas kerja of TW2, written by the command, shows the imported TW1 as history
+    result = CliRunner().invoke(cli, ["-w", str(w.ws.root), "templates", "--periode", "2025-TW2", "--timpa"])
+    assert result.exit_code == 0, result.output
+    from kinerja_batch.periode import parse_periode
+
+    src = w.ws.template_path(BIDANG, parse_periode("2025-TW2"))
+    sh = openpyxl.load_workbook(src, data_only=True)["Kertas Kerja"]
+    hr = next(r for r in range(1, 40) if any(c.value == "Kode Indikator" for c in sh[r]))
+    col = {c.value: c.column for c in sh[hr] if c.value}
+    row = next(r for r in range(hr + 1, sh.max_row + 1) if sh.cell(r, col["Kode Indikator"]).value == "R062")
+    tw1 = next(h for h in col if str(h).startswith("Realisasi TW I") and "II" not in str(h))
+    assert sh.cell(row, col[tw1]).value == 10
