@@ -30,6 +30,12 @@ IKU_LEVELS = ("Tujuan", "Sasaran")
 class TahunanSheet(RekapBase):
     ev_frame: Any  # the Evaluasi Renja's rows in its order (set by EvaluasiSheet, written first)
 
+    def _merged_formula(self, ws: Any, r: int, c0: int, c1: int, formula: str, fmt: Any, cached: Any) -> None:
+        """A formula in cells c0..c1 merged (empty when ``formula`` is '')."""
+        ws.merge_range(r, c0, r, c1, "", fmt)
+        if formula:
+            self.formula(ws, r, c0, formula, fmt, cached)
+
     def tahunan(self) -> None:
         if SHEET_TAHUNAN not in self.sheets:
             return
@@ -135,14 +141,12 @@ class TahunanSheet(RekapBase):
             self.merge(ws, r, 1, r, 2, "" if ku.startswith("#") else ku, fm["text"])
             self.merge(ws, r, 3, r, 5, _text(row["uraian"]), fm["text"])
             src = ev_row[str(row["kode_indikator"])] + 1
-            for (c0, c1), col, val in (((6, 7), c_pagu, pv), ((8, 10), c_sdr, sv)):
-                ref = f"{eq}{L(col)}{src}"
-                self.formula(ws, r, c0, f'=IF(ISNUMBER({ref}),{ref},"")', fm["rp"], _cached(val))
-                for cc in range(c0 + 1, c1 + 1):
-                    ws.write_blank(r, cc, None, fm["rp"])
             ser = sv / pv * 100 if math.isfinite(sv) and math.isfinite(pv) and pv else math.nan
-            self.formula(ws, r, 11, _ratio_formula(f"I{x}", f"G{x}"), fm["pct"], _cached(ser))
-            ws.write_blank(r, 12, None, fm["pct"])
+            for (c0, c1), formula, val, fmt in (
+                    ((6, 7), f'=IF(ISNUMBER({eq}{L(c_pagu)}{src}),{eq}{L(c_pagu)}{src},"")', pv, fm["rp"]),
+                    ((8, 10), f'=IF(ISNUMBER({eq}{L(c_sdr)}{src}),{eq}{L(c_sdr)}{src},"")', sv, fm["rp"]),
+                    ((11, 12), _ratio_formula(f"I{x}", f"G{x}"), ser, fm["pct"])):
+                self._merged_formula(ws, r, c0, c1, formula, fmt, _cached(val))
             r += 1
         first_p, last_p = hr2 + 1, r - 1
         self.merge(ws, r, 0, r, 5, "Jumlah", f["foot_label"])
@@ -151,17 +155,12 @@ class TahunanSheet(RekapBase):
             finite = [v for v in vals if math.isfinite(v)]
             total = math.fsum(finite) if finite else math.nan
             totals.append(total)
-            if programs.empty:
-                self.put(ws, r, c0, None, f["foot_rp"])
-            else:
-                rng = f"{L(c0)}{first_p + 1}:{L(c0)}{last_p + 1}"
-                self.formula(ws, r, c0, f'=IF(COUNT({rng})=0,"",SUM({rng}))', f["foot_rp"], _cached(total))
-            for cc in range(c0 + 1, c1 + 1):
-                ws.write_blank(r, cc, None, f["foot_rp"])
+            rng = f"{L(c0)}{first_p + 1}:{L(c0)}{last_p + 1}"
+            formula = "" if programs.empty else f'=IF(COUNT({rng})=0,"",SUM({rng}))'
+            self._merged_formula(ws, r, c0, c1, formula, f["foot_rp"], _cached(total))
         ser = totals[1] / totals[0] * 100 if math.isfinite(totals[1]) and math.isfinite(totals[0]) and totals[0] \
             else math.nan
-        self.formula(ws, r, 11, _ratio_formula(f"I{r + 1}", f"G{r + 1}"), f["foot_pct"], _cached(ser))
-        ws.write_blank(r, 12, None, f["foot_pct"])
+        self._merged_formula(ws, r, 11, 12, _ratio_formula(f"I{r + 1}", f"G{r + 1}"), f["foot_pct"], _cached(ser))
         end = self._signature(ws, r + 3, max(0, last_col - 5), last_col)
         ws.freeze_panes(hr + 1, 2)
         self.print_setup(ws, landscape=True, repeat=(hr, hr), last_row=end, last_col=last_col)
