@@ -366,6 +366,7 @@ def impor(ctx: click.Context, workspace: Path | None, berkas: Path | None, templ
     verb = "akan disimpan" if dry_run else "disimpan"
     click.echo(f"{report.berkas}: {report.disimpan} nilai {verb} dengan tanda 'impor'"
                + (f", {report.diganti} nilai kiriman bidang diganti (tercatat di audit)" if report.diganti else "")
+               + (f", {report.sama} baris sama dengan yang sudah ada" if report.sama else "")
                + f"; {len(report.ditolak)} baris ditolak; {len(report.galat)} galat.")
     for line in report.ditolak:
         click.echo(f"  ditolak: {line}")

@@ -34,6 +34,7 @@ class ImportReport:
     disimpan: int = 0
     diganti: int = 0  # own submissions' values replaced (--timpa)
     kosong: int = 0  # rows without any value (template rows left empty)
+    sama: int = 0  # rows equal to what the bidang already sent (pre-filled and left as they were)
     ditolak: list[str] = field(default_factory=list)  # rows refused: an own submission exists
     galat: list[str] = field(default_factory=list)
     dry_run: bool = False
@@ -55,6 +56,12 @@ def _text(v: Any) -> str:
     if isinstance(v, float) and v.is_integer():
         return str(int(v))
     return str(v).strip()
+
+
+def _same(a: Any, b: float | None) -> bool:
+    if a is None or (isinstance(a, float) and math.isnan(a)):
+        return b is None
+    return b is not None and math.isclose(float(a), b, rel_tol=1e-12, abs_tol=1e-9)
 
 
 def _tw(raw: Any) -> tuple[int | None, str]:
@@ -175,6 +182,15 @@ def import_history(ws: Workspace, settings: Settings, master: Master, ledger: Le
         for g in good:
             periode = f"{g['tahun']}-TW{g['tw']}"
             own = ledger.own_value(g["kode"], periode) if g["tw"] else None
+            if own is not None and _same(own["realisasi"], g["realisasi"][0]) and _same(own["anggaran"],
+                                                                                     g["anggaran"][0]):
+                report.sama += 1  # the template's pre-filled value of the bidang's own submission, unchanged
+                continue
+            before = ledger.imported_row(g["kode"], g["tahun"], g["tw"]) if own is None else None
+            if before is not None and _same(before["realisasi"], g["realisasi"][0]) and _same(
+                    before["anggaran"], g["anggaran"][0]) and before["keterangan"] == g["keterangan"]:
+                report.sama += 1  # imported before with the same values
+                continue
             if own is not None and not timpa:
                 report.ditolak.append(
                     f"{name}, lembar {SHEET} baris {g['x']}: {g['kode']} {periode} sudah dikirim bidang lewat kertas "

@@ -695,3 +695,24 @@ def test_imported_quarters_are_lonjakan_history(tmp_path):
     row = next(r for r in range(hr + 1, sh.max_row + 1) if sh.cell(r, col["Kode Indikator"]).value == "R062")
     tw1 = next(h for h in col if str(h).startswith("Realisasi TW I") and "II" not in str(h))
     assert sh.cell(row, col[tw1]).value == 10
+
+
+def test_riwayat_template_is_prefilled_from_the_ledger(tmp_path):
+    w = real_workspace(tmp_path, aktif="2025-TW3")
+    assert impor(w, str(riwayat_workbook(tmp_path / "riwayat.xlsx", [["R062", 2025, 1, 10, 250_000, ""],
+                                                                    ["R013", 2023, None, 95, None, ""]]))).exit_code == 0
+    submit_quarter(w, 2, tmp_path)
+    assert impor(w, "--templat").exit_code == 0
+    sh = openpyxl.load_workbook(w.ws.templates_dir / "riwayat.xlsx")["Riwayat"]
+    head = [c.value for c in sh[1]]
+    rows = {(r[0], r[1], r[2]): dict(zip(head, r, strict=False)) for r in sh.iter_rows(min_row=2, values_only=True)}
+    assert rows[("R062", 2025, 1)]["Realisasi"] == 10 and rows[("R062", 2025, 1)]["Realisasi Anggaran (Rp)"] == 250_000
+    assert rows[("R062", 2025, 1)]["Sumber Saat Ini"] == "impor: riwayat.xlsx"
+    assert rows[("R013", 2023, None)]["Realisasi"] == 95
+    assert rows[("R015", 2025, 2)]["Realisasi"] == pytest.approx(0.8)  # from the bidang's kertas kerja
+    assert rows[("R015", 2025, 2)]["Sumber Saat Ini"] == "kk_tw2.xlsx"
+    assert rows[("R015", 2025, 1)]["Realisasi"] is None
+    # the template imported back as it is: the bidang's own values are not "refused", they are the same
+    result = impor(w, str(w.ws.templates_dir / "riwayat.xlsx"))
+    assert result.exit_code == 0 and "0 baris ditolak; 0 galat" in result.output, result.output
+    assert "0 nilai disimpan" in result.output and "baris sama dengan yang sudah ada" in result.output
