@@ -265,6 +265,8 @@ def run(
             from kinerja_batch.model import period_states
 
             report.keadaan = {p: v["teks"] for p, v in period_states(ledger, list(report.status)).items()}
+            if loaded:  # e.g. a parent's pagu that differs from its children's sum (domain §9)
+                report.peringatan_master = list(loaded[0].peringatan)
             crash_point("setelah_rekap")
             _close_unfinished(ledger, run_id, [r for r, periods in unfinished.items() if periods <= wanted])
             ledger.finish_run(run_id, {k: v for k, v in report.as_dict().items() if k in ("jumlah", "rekap")})

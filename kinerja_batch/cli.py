@@ -378,6 +378,62 @@ def buka(ctx: click.Context, workspace: Path | None, periode: str, alasan: str) 
     click.echo("Berkas yang tadinya ditolak karena periode ditutup dapat ditaruh kembali di inbox/.")
 
 
+@cli.command(context_settings=CONTEXT, epilog=EXIT_CODES,
+             short_help="Masukkan riwayat realisasi (triwulan dan tahun sebelumnya).")
+@_workspace_option
+@click.argument("berkas", required=False, metavar="BERKAS",
+                type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option("--templat", is_flag=True, help="Tulis templates_xlsx/riwayat.xlsx, terisi dengan yang sudah ada di buku "
+              "besar.")
+@click.option("--dry-run", "dry_run", is_flag=True, help="Periksa berkas tanpa menyimpan apa pun.")
+@click.option("--timpa", is_flag=True, help="Ganti nilai yang sudah dikirim bidang lewat kertas kerja (tercatat di "
+              "audit).")
+@click.pass_context
+def impor(ctx: click.Context, workspace: Path | None, berkas: Path | None, templat: bool, dry_run: bool,
+          timpa: bool) -> None:
+    """Masukkan riwayat realisasi: triwulan sebelumnya pada tahun berjalan dan tahun-tahun Renstra
+    sebelumnya (lembar "Riwayat": Kode Indikator, Tahun, TW, Realisasi, Realisasi Anggaran (Rp),
+    Keterangan; TW kosong = satu tahun penuh). Nilai impor adalah riwayat: tidak pernah terlambat
+    dan tidak menimbulkan temuan, tetapi dihitung dalam s.d. TW dan kolom Renstra.
+
+    \b
+    Contoh:
+      kinerja-batch impor --templat               # tulis templates_xlsx/riwayat.xlsx
+      kinerja-batch impor riwayat.xlsx --dry-run  # periksa saja
+      kinerja-batch impor riwayat.xlsx            # simpan, lalu jalankan 'kinerja-batch run'
+    """
+    from kinerja_batch.batch import run_lock
+    from kinerja_batch.impor import import_history, write_riwayat_template
+    from kinerja_batch.ledger import Ledger
+    from kinerja_batch.master import load_master
+
+    ws = _resolve(ctx, workspace)
+    if not templat and berkas is None:
+        raise click.UsageError("Sebutkan BERKAS riwayat, atau pakai --templat untuk membuat templatnya.")
+    settings = ws.settings()
+    master = load_master(ws.master_path, cache_dir=ws.state_dir)
+    with run_lock(ws), Ledger.open(ws.ledger_path, dry_run=dry_run) as ledger:
+        if templat:
+            path = write_riwayat_template(ws, settings, master, ledger)
+            click.echo(f"Templat riwayat ditulis: {path.relative_to(ws.root)}")
+            if berkas is None:
+                return
+        assert berkas is not None
+        report = import_history(ws, settings, master, ledger, berkas, dry_run=dry_run, timpa=timpa)
+    verb = "akan disimpan" if dry_run else "disimpan"
+    click.echo(f"{report.berkas}: {report.disimpan} nilai {verb} dengan tanda 'impor'"
+               + (f", {report.diganti} nilai kiriman bidang diganti (tercatat di audit)" if report.diganti else "")
+               + (f", {report.sama} baris sama dengan yang sudah ada" if report.sama else "")
+               + f"; {len(report.ditolak)} baris ditolak; {len(report.galat)} galat.")
+    for line in report.ditolak:
+        click.echo(f"  ditolak: {line}")
+    for line in report.galat:
+        click.echo(f"  galat: {line}")
+    if report.disimpan and not dry_run:
+        click.echo("Jalankan 'kinerja-batch run' untuk memperbarui rekap.")
+    ctx.exit(1 if report.needs_attention else 0)
+
+
 def _history(ws: Workspace, periode: Any) -> Any:
     """Accepted values of earlier quarters from the ledger, when there is one."""
     if not ws.ledger_path.exists() or periode.tw == 1:

@@ -104,6 +104,14 @@ class Batas:
 
 
 @dataclass(frozen=True)
+class Renstra:
+    """The Renstra period (domain §9): its first and last year; None when kinerja.toml names none."""
+
+    tahun_awal: int | None = None
+    tahun_akhir: int | None = None
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything read from kinerja.toml."""
 
@@ -123,6 +131,7 @@ class Settings:
     kasubbag: Pejabat = field(default_factory=lambda: Pejabat(jabatan="Kepala Subbagian Perencanaan"))
     kertas: str = "F4"  # paper of every printed workbook: F4/Folio (215 x 330 mm) or A4
     surat: Surat = field(default_factory=Surat)
+    renstra: Renstra = field(default_factory=Renstra)
 
     def deadline(self, periode: Periode) -> dt.date | None:
         """The batas waktu of a period, or None when kinerja.toml names none."""
@@ -389,7 +398,9 @@ def settings_from_dict(data: dict[str, Any], source: str = CONFIG_NAME, text: st
         detik_maks=r.number("batas.detik_maks", b.detik_maks, minimum=1),
         memori_mb=r.number("batas.memori_mb", b.memori_mb, minimum=128, integer=True),
     )
+    renstra = _renstra(r, tahun)
     settings = Settings(
+        renstra=renstra,
         kantor=kantor,
         tahun=tahun,
         periode_aktif=aktif,
@@ -426,6 +437,27 @@ def _email(r: _Reader) -> Email:
         nama_pengirim=r.text("email.nama_pengirim", d.nama_pengirim, required=d.nama_pengirim).strip(),
         kontak=r.text("email.kontak", d.kontak).strip(),
     )
+def _renstra(r: _Reader, tahun: int) -> Renstra:
+    """``[renstra] tahun_awal, tahun_akhir``: optional years, first <= last, the active year inside."""
+    years: list[int | None] = []
+    for key in ("tahun_awal", "tahun_akhir"):
+        v = r.get(f"renstra.{key}", None)
+        if v is None:
+            years.append(None)
+        elif isinstance(v, bool) or not isinstance(v, int) or not 1900 <= v <= 2200:
+            r.errors.append(f"renstra.{key} = {v!r}: harus berupa tahun (bilangan bulat), misalnya 2025.")
+            years.append(None)
+        else:
+            years.append(v)
+    awal, akhir = years
+    if awal is not None and akhir is not None and awal > akhir:
+        r.errors.append(f"[renstra] tahun_awal {awal} lebih besar dari tahun_akhir {akhir}; tukar keduanya.")
+        return Renstra()
+    if (awal is not None and tahun < awal) or (akhir is not None and tahun > akhir):
+        r.errors.append(f"[renstra] {awal}–{akhir}: tahun aktif {tahun} ([periode] tahun) harus berada di dalam "
+                        "periode Renstra.")
+        return Renstra()
+    return Renstra(awal, akhir)
 
 def _paper(r: _Reader) -> str:
     raw = r.text("cetak.kertas", "F4")
@@ -552,6 +584,11 @@ sifat = "Biasa"
 
 [cetak]
 kertas = "F4"                 # ukuran kertas semua buku kerja: "F4" (Folio 215 x 330 mm) atau "A4"
+# Periode Renstra: dasar kolom Renstra di Evaluasi Renja dan lembar Pengukuran Kinerja Tahunan.
+# Realisasi tahun-tahun sebelumnya dimasukkan dengan 'kinerja-batch impor'.
+[renstra]
+# tahun_awal = 2021
+# tahun_akhir = 2026
 """
 
 

@@ -149,6 +149,10 @@ CATALOG: dict[str, Code] = {
         _c("SAMA_PERIODE_LALU", PERINGATAN, TEMUAN, "Sama dengan periode lalu",
            "Semua {terisi} nilai yang diisi sama persis dengan triwulan sebelumnya ({detail}). Pastikan yang "
            "diisi adalah realisasi triwulan ini."),
+        _c("TW_SEBELUMNYA_KOSONG", PERINGATAN, TEMUAN, "Triwulan sebelumnya kosong",
+           "Indikator kumulatif: realisasi s.d. TW {realisasi} dijumlahkan tanpa {kosong}, yang belum punya nilai. "
+           "Minta bidang mengirim kertas kerja triwulan itu, atau masukkan riwayatnya dengan 'kinerja-batch impor' "
+           "(isi 0 bila memang tidak ada capaian)."),
         # ---- confirmation answers that cannot be applied
         _c("TANGGAPAN_TIDAK_VALID", GALAT, SEL, "Tanggapan tidak valid",
            "Tanggapan di {place} (indikator {kode}) tidak dapat diproses: {detail}. Isi Tanggapan 'Benar' dengan "

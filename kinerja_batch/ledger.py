@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
     from kinerja_batch.findings import Finding
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 MIGRATIONS: list[str] = [
     # version 1
@@ -153,6 +153,30 @@ MIGRATIONS: list[str] = [
         waktu TEXT NOT NULL,
         alasan TEXT NOT NULL
     );
+    """,
+    # version 3: history imported with 'kinerja-batch impor' (domain §10); tw 0 = the year as a whole
+    """
+    CREATE TABLE riwayat (
+        id INTEGER PRIMARY KEY,
+        run_id INTEGER REFERENCES runs(id),
+        kode_indikator TEXT NOT NULL,
+        kode_bidang TEXT NOT NULL,
+        tahun INTEGER NOT NULL,
+        tw INTEGER NOT NULL,
+        realisasi REAL,
+        realisasi_teks TEXT,
+        anggaran REAL,
+        anggaran_teks TEXT,
+        keterangan TEXT NOT NULL DEFAULT '',
+        sumber_berkas TEXT NOT NULL,
+        lembar TEXT NOT NULL,
+        sel_realisasi TEXT,
+        sel_anggaran TEXT,
+        tanda TEXT NOT NULL DEFAULT 'impor',
+        diimpor TEXT NOT NULL,
+        aktif INTEGER NOT NULL DEFAULT 1
+    );
+    CREATE INDEX riwayat_aktif ON riwayat(tahun, aktif);
     """,
 ]
 
@@ -324,7 +348,86 @@ class Ledger:
         frame = pd.read_sql_query(sql + " ORDER BY n.tahun, n.tw, n.id", self.conn, params=params)
         for col in ("realisasi", "anggaran"):
             frame[col] = frame[col].astype("float64")
+        return self._with_imported(frame, tahun)
+
+    # ------------------------------------------------------------------ imported history (domain §10)
+    def _with_imported(self, frame: pd.DataFrame, tahun: int | None) -> pd.DataFrame:
+        """Add the imported quarters no current submission holds: they count everywhere values count.
+        They have no ``submission_id`` (NaN), so no temuan is ever raised on them."""
+        import pandas as pd
+
+        imported = self.imported_values(tahun, quarters_only=True)
+        if imported.empty:
+            return frame
+        own = set(zip(frame["kode_indikator"], frame["tahun"], frame["tw"], strict=True))
+        keep = [(k, t, w) not in own for k, t, w in zip(imported["kode_indikator"], imported["tahun"],
+                                                         imported["tw"], strict=True)]
+        imported = imported[keep]
+        if imported.empty:
+            return frame
+        out = pd.concat([frame.astype({"submission_id": "float64"}), imported[list(frame.columns)]],
+                        ignore_index=True)
+        return out.sort_values(["tahun", "tw", "nilai_id"], kind="stable").reset_index(drop=True)
+
+    def imported_values(self, tahun: int | None = None, *, quarters_only: bool = False) -> pd.DataFrame:
+        """Active imported values in the shape of :meth:`current_values` (``nilai_id`` = minus the
+        riwayat id, ``submission_id`` NaN, ``periode`` '' for a whole year (tw 0), ``berkas`` the source file)."""
+        import pandas as pd
+
+        sql = (
+            "SELECT -id AS nilai_id, kode_indikator, kode_bidang, CASE WHEN tw > 0 THEN tahun || '-TW' || tw"
+            " ELSE '' END AS periode, tahun, tw, realisasi, realisasi_teks, anggaran, anggaran_teks,"
+            " '' AS pendorong, '' AS penghambat, '' AS bukti, keterangan, lembar, 0 AS baris, sel_realisasi,"
+            " sel_anggaran, NULL AS submission_id, tanda || ': ' || sumber_berkas AS berkas,"
+            " sumber_berkas AS lokasi, tanda"
+            " FROM riwayat WHERE aktif = 1"
+        )
+        params: list[Any] = []
+        if tahun is not None:
+            sql += " AND tahun <= ?"
+            params.append(tahun)
+        if quarters_only:
+            sql += " AND tw > 0"
+        frame = pd.read_sql_query(sql + " ORDER BY tahun, tw, id", self.conn, params=params)
+        for col in ("realisasi", "anggaran", "submission_id"):
+            frame[col] = frame[col].astype("float64")
         return frame
+
+    def imported_row(self, kode_indikator: str, tahun: int, tw: int) -> sqlite3.Row | None:
+        """The active imported value of one indicator and period (tw 0: the whole year), or None."""
+        return self.conn.execute(
+            "SELECT * FROM riwayat WHERE kode_indikator=? AND tahun=? AND tw=? AND aktif=1 ORDER BY id DESC LIMIT 1",
+            (kode_indikator, tahun, tw)).fetchone()
+
+    def own_value(self, kode_indikator: str, periode: str) -> sqlite3.Row | None:
+        """The active value a current submission holds for one indicator and period, with its file name."""
+        return self.conn.execute(
+            "SELECT n.*, f.nama_asli AS berkas FROM nilai n JOIN submissions s ON s.id = n.submission_id"
+            " JOIN files f ON f.id = s.file_id WHERE n.kode_indikator=? AND n.periode=? AND n.aktif=1"
+            " AND s.superseded_by IS NULL ORDER BY n.id DESC LIMIT 1", (kode_indikator, periode)).fetchone()
+
+    def record_import(self, run_id: int | None, *, kode_indikator: str, kode_bidang: str, tahun: int, tw: int,
+                      realisasi: float | None, realisasi_teks: str | None, anggaran: float | None,
+                      anggaran_teks: str | None, keterangan: str, sumber_berkas: str, lembar: str,
+                      sel_realisasi: str, sel_anggaran: str) -> int:
+        """Store one imported value (mark ``impor``); an earlier import of the same period is replaced."""
+        self.conn.execute("UPDATE riwayat SET aktif=0 WHERE kode_indikator=? AND tahun=? AND tw=? AND aktif=1",
+                          (kode_indikator, tahun, tw))
+        cur = self.conn.execute(
+            "INSERT INTO riwayat(run_id, kode_indikator, kode_bidang, tahun, tw, realisasi, realisasi_teks, anggaran,"
+            " anggaran_teks, keterangan, sumber_berkas, lembar, sel_realisasi, sel_anggaran, diimpor)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (run_id, kode_indikator, kode_bidang, tahun, tw, realisasi, realisasi_teks, anggaran, anggaran_teks,
+             keterangan, sumber_berkas, lembar, sel_realisasi, sel_anggaran, now_text()))
+        return int(cur.lastrowid or 0)
+
+    def deactivate_nilai(self, nilai_id: int) -> None:
+        """Take a submission's value out of use (replaced by an imported one with ``impor --timpa``)."""
+        self.conn.execute("UPDATE nilai SET aktif=0 WHERE id=?", (nilai_id,))
+
+    def riwayat_mark(self) -> int:
+        """The highest riwayat id (part of the outputs' fingerprint: an import changes the rekap)."""
+        return int(self.conn.execute("SELECT COALESCE(MAX(id), 0) FROM riwayat").fetchone()[0])
 
     def current_submissions(self, periode: str | None = None) -> list[sqlite3.Row]:
         sql = (

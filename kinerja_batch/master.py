@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
@@ -52,8 +53,6 @@ BIDANG_COLUMNS = {
     "Email": "email",
     "Jabatan": "jabatan",
 }
-# headers a sheet may leave out: the column is then empty (Jabatan: see default_jabatan)
-OPTIONAL_HEADERS = {"Jabatan"}
 INDIKATOR_COLUMNS = {
     "Kode Indikator": "kode_indikator",
     "Kode Bidang": "kode_bidang",
@@ -71,13 +70,21 @@ INDIKATOR_COLUMNS = {
     "Pagu Anggaran (Rp)": "pagu",
     "Definisi Operasional": "definisi_operasional",
     "Sumber Data": "sumber_data",
+    "Kode Uraian": "kode_uraian",
+    "Kode Induk": "kode_induk",
+    "Target Akhir Renstra": "target_renstra",
+    "Pagu Akhir Renstra (Rp)": "pagu_renstra",
 }
-NUMERIC_COLUMNS = ("target_tahunan", "target_tw1", "target_tw2", "target_tw3", "target_tw4", "pagu")
+# columns a master may leave out altogether, each then empty (domain §2: Jabatan, see default_jabatan;
+# the hierarchy and Renstra columns came later)
+OPTIONAL_HEADERS = frozenset({"Jabatan", "Kode Uraian", "Kode Induk", "Target Akhir Renstra",
+                              "Pagu Akhir Renstra (Rp)"})
+NUMERIC_COLUMNS = ("target_tahunan", "target_tw1", "target_tw2", "target_tw3", "target_tw4", "pagu",
+                   "target_renstra", "pagu_renstra")
 # codes are identifiers: a number typed into these cells is turned back into the text it shows
-CODE_COLUMNS = ("kode_bidang", "kode_indikator", "nip")
+CODE_COLUMNS = ("kode_bidang", "kode_indikator", "nip", "kode_uraian", "kode_induk")
 
 _SHEETS = {SHEET_BIDANG: BIDANG_COLUMNS, SHEET_INDIKATOR: INDIKATOR_COLUMNS}
-_SHEETS_BY_HEADERS = {h: c for cols in _SHEETS.values() for h, c in cols.items() if h in OPTIONAL_HEADERS}
 
 
 def default_jabatan(nama_bidang: str) -> str:
@@ -258,6 +265,10 @@ def indikator_schema(kode_bidang: Iterable[str] | None) -> pa.DataFrameSchema:
             "pagu": _number(required=False),
             "definisi_operasional": _text(),
             "sumber_data": _text(),
+            "kode_uraian": _text(),
+            "kode_induk": _text(),
+            "target_renstra": _number(required=False),
+            "pagu_renstra": _number(required=False),
             "excel_row": pa.Column(int),
         },
         name=SHEET_INDIKATOR,
@@ -384,6 +395,7 @@ def _parse(data: bytes, name: str, path: Path, sha256: str, cache_dir: Path | No
     if indikator is not None:
         known = bidang["kode_bidang"].tolist() if bidang is not None else None
         _validate(indikator_schema(known), indikator, SHEET_INDIKATOR, INDIKATOR_COLUMNS, problems)
+        _check_hierarchy(indikator, problems)
 
     errors = problems.sorted_errors()
     if errors:
@@ -406,8 +418,41 @@ def _parse(data: bytes, name: str, path: Path, sha256: str, cache_dir: Path | No
     return master
 
 
+def _check_hierarchy(indikator: pd.DataFrame, problems: _Problems) -> None:
+    """Kode Uraian / Kode Induk (domain §2): unknown parents, cycles, a parent not above its child, one
+    uraian with two levels are errors; indicators of one uraian with different pagu are errors (one uraian
+    has one pagu); a parent whose own pagu differs from its children's sum is a peringatan."""
+    from kinerja_batch import hierarki
+
+    if indikator.empty or not ((indikator["kode_uraian"] != "").any() or (indikator["kode_induk"] != "").any()):
+        return  # no hierarchy columns filled: nothing to check (and nothing to pay for at 150,000 rows)
+    s = hierarki.structure(indikator["kode_indikator"].tolist(), indikator["level"].tolist(),
+                           indikator["kode_uraian"].tolist(), indikator["kode_induk"].tolist())
+    rows = indikator["excel_row"].tolist()
+    for positions, header, text in s.errors:
+        problems.cell(SHEET_INDIKATOR, sorted({rows[p] for p in positions}), header, text)
+    pagu = indikator["pagu"].to_numpy(dtype="float64")
+    filled = ~np.isnan(pagu)
+    distinct = pd.Series(pagu[filled]).groupby(s.key_idx[filled]).nunique()
+    for k in distinct.index[distinct.to_numpy() > 1]:
+        at = np.flatnonzero(filled & (s.key_idx == k))
+        problems.cell(SHEET_INDIKATOR, [rows[p] for p in at], "Pagu Anggaran (Rp)",
+                      f"indikator dengan Kode Uraian \"{s.keys[k]}\" berbeda pagu; satu uraian punya satu pagu: "
+                      "isi pagu pada satu baris saja atau samakan nilainya.")
+    if s.errors:
+        return
+    for k, own, kids in s.disagreements(pagu):
+        problems.cell(
+            SHEET_INDIKATOR, [rows[int(s.first_row[k])]], "Pagu Anggaran (Rp)",
+            f"pagu uraian \"{s.keys[k]}\" Rp {numbers.format_angka_ringkas(own)} berbeda dari jumlah pagu uraian di "
+            f"bawahnya Rp {numbers.format_angka_ringkas(kids)}; jumlah anggaran memakai pagu uraian ini, periksa "
+            "salah satunya.",
+            warning=True,
+        )
+
+
 def _quoted(columns: Iterable[str]) -> str:
-    items = [f"\"{c}\"" for c in columns]
+    items = [f"\"{c}\"" for c in columns if c not in OPTIONAL_HEADERS]
     return ", ".join(items[:-1]) + f" dan {items[-1]}"
 
 
@@ -715,8 +760,9 @@ def _sheet_frame(sheet: str, grid: _Grid, columns: dict[str, str], problems: _Pr
     # Column by column: the plain cells (text, a number, empty) take a fast path; a cell with an
     # error, a formula, a format that matters or an unusual value goes through _text_value /
     # _number_value, which say what is wrong with it.
-    absent = [h for h in columns if h not in best_map]  # optional headers the sheet leaves out
-    columns = {h: c for h, c in columns.items() if h in best_map}
+    absent = [header for header in columns if header not in best_map]
+    present = {h: c for h, c in columns.items() if h in best_map}
+    full_columns, columns = columns, present
     positions = [best_map[header][0] for header in columns]
     pick = operator.itemgetter(*positions)
     special = {(r, c) for (r, c), cell in grid.cells.items() if cell.is_error or cell.is_formula}
@@ -751,11 +797,12 @@ def _sheet_frame(sheet: str, grid: _Grid, columns: dict[str, str], problems: _Pr
                 known[text] = canonical_word(kind, text) or text
             data[column] = [known[text] for text in data[column]]
 
-    for header in absent:
-        data[_SHEETS_BY_HEADERS[header]] = [""] * len(excel_rows)
-    frame = pd.DataFrame({column: data[column] for column in [*columns.values(),
-                                                               *(_SHEETS_BY_HEADERS[h] for h in absent)]})
-    for column in frame.columns:
+    for header in absent:  # an optional column left out: every cell empty
+        column = full_columns[header]
+        data[column] = [math.nan] * len(excel_rows) if column in NUMERIC_COLUMNS else [""] * len(excel_rows)
+    columns = full_columns
+    frame = pd.DataFrame({column: data[column] for column in columns.values()})
+    for column in columns.values():
         frame[column] = frame[column].astype("float64" if column in NUMERIC_COLUMNS else "str")
     frame["excel_row"] = pd.Series(excel_rows, dtype="int64")
     # the documented column order: the sheet's columns, then excel_row
@@ -1002,7 +1049,7 @@ def _message(check: str, column: str, value: Any) -> str:
 # ---------------------------------------------------------------------------------------------
 # the cache: a valid master kept as JSON in the workspace's state folder
 
-CACHE_FORMAT = "2"  # raise when the stored layout or the reading rules change
+CACHE_FORMAT = "3"  # raise when the stored layout or the reading rules change
 CACHE_NAME = "master_cache.json"
 
 

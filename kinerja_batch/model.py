@@ -14,6 +14,7 @@ from kinerja_batch import findings as F
 from kinerja_batch.config import Settings
 from kinerja_batch.measure import measured_frame
 from kinerja_batch.periode import Periode
+from kinerja_batch.rencana import plan_columns
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -65,6 +66,8 @@ def period_data(ledger: Ledger, master: Master, settings: Settings, periode: Per
     now = now or dt.datetime.now().replace(microsecond=0)
     values = ledger.current_values(periode.tahun)
     joined = measured_frame(values, master, settings, periode)
+    joined = plan_columns(joined, master, settings, periode, values,
+                          ledger.imported_values(periode.tahun).query("tw == 0"))
 
     all_findings = [dict(r) for r in ledger.findings(periode=str(periode))]
     # every temuan and cell galat of the current submissions, open and answered (rekap 'Perlu Konfirmasi')

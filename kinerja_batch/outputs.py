@@ -89,6 +89,7 @@ def fingerprint(ledger: Ledger, ws: Workspace, settings: Settings, periode: Peri
         " (SELECT COALESCE(MAX(id), 0) FROM temuan), (SELECT COALESCE(MAX(id), 0) FROM audit),"
         " (SELECT COALESCE(MAX(id), 0) FROM penutupan), (SELECT COALESCE(MAX(id), 0) FROM pembukaan)"
     ).fetchone()
+    marks = [*marks, ledger.riwayat_mark()]  # an import (domain §10) changes what the outputs show
     master_sha = _file_sha256(ws.master_path)
     deadline = settings.deadline(periode)
     past = bool(deadline and (today or dt.date.today()) > deadline)

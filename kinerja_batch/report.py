@@ -36,6 +36,7 @@ class RunReport:
     temuan_terbuka: int = 0
     catatan: list[str] = field(default_factory=list)  # notes for the person reading the summary
     keadaan: dict[str, str] = field(default_factory=dict)  # periode -> terbuka / ditutup pada ... (issue 12)
+    peringatan_master: list[str] = field(default_factory=list)  # the master's warnings (it is still used)
 
     def count(self, hasil: str) -> int:
         return sum(1 for f in self.files if f.hasil == hasil)

@@ -52,6 +52,9 @@ def run_summary(report: RunReport) -> str:
             lines.append(("Rekap akan ditulis: " if report.dry_run else "Rekap: ") + path)
     for path in report.konfirmasi:
         lines.append(("Lembar konfirmasi akan ditulis: " if report.dry_run else "Lembar konfirmasi: ") + path)
+    if report.peringatan_master:
+        lines.append(f"Peringatan master indikator ({len(report.peringatan_master)}; master tetap dipakai):")
+        lines += [f"  {w}" for w in report.peringatan_master]
     if report.drafts:
         lines.append(f"Draf surel ({len(report.drafts)}, tidak dikirim): "
                      + ", ".join(sorted({str(PurePath(d).parent) for d in report.drafts})))

@@ -181,6 +181,10 @@ class _Writer:
         self._sd_parts = _cut_at_row(self._sd_formula)
         self._capaian_parts = _cut_at_row(self._capaian_formula)
         self._target_tw_at = list(rows.columns).index(f"target_tw{periode.tw}")
+        # indicators sharing a Kode Uraian share one pagu: its money is asked once, on the uraian's first row
+        ku = rows["kode_uraian"].astype(str) if "kode_uraian" in rows else None
+        self._money_elsewhere = (set(rows.loc[(ku != "") & ku.duplicated(), "kode_indikator"].astype(str))
+                                 if ku is not None else set())
         self._text_input_cols = [self.col[h] for h in layout.TEXT_INPUT_HEADERS]
 
     # ------------------------------------------------------------------ formats
@@ -273,7 +277,9 @@ class _Writer:
             "Buka lembar \"Kertas Kerja\". Isi hanya sel berwarna kuning; sel lain terkunci.",
             f"Kolom \"Realisasi\": capaian kinerja {self.periode.label} sesuai satuan indikator. Tulis angka "
             "saja (misalnya 75,5 atau 1.250). Persen ditulis 0-100 (85 berarti 85%), bukan 0,85.",
-            "Kolom \"Realisasi Anggaran (Rp)\": uang yang dibelanjakan SELAMA triwulan ini saja (bukan kumulatif).",
+            "Kolom \"Realisasi Anggaran (Rp)\": uang yang dibelanjakan SELAMA triwulan ini saja (bukan kumulatif). "
+            "Beberapa indikator dari satu uraian (program/kegiatan/sub kegiatan) berbagi satu pagu: anggarannya "
+            "diisi sekali, pada baris pertama uraian itu.",
             "Kolom \"Faktor Pendorong\" dan \"Faktor Penghambat\": wajib diisi bila capaian di bawah 100%.",
             "Kolom \"Bukti Dukung\": nama dokumen atau tautan bukti; \"Keterangan\": catatan lain.",
             "Kolom \"Realisasi s.d. TW\" dan \"Capaian (%)\" dihitung otomatis; periksa angkanya sebelum mengirim.",
@@ -450,6 +456,14 @@ class _Writer:
         cap = _capaian(sd_value, target_sd, polaritas, self.settings.aturan_negatif)
         ws.write_formula(r, col[layout.H_CAPAIAN], excel_row.join(self._capaian_parts), f["calc_pct"],
                          "" if cap is None else cap)
+        if kode in self._money_elsewhere:
+            # the uraian's pagu and realisasi anggaran are on its first row (domain §9: money counted once)
+            for header in (layout.H_PAGU, layout.H_ANGGARAN) + ((layout.H_ANGGARAN_LALU,) if p.tw > 1 else ()):
+                ws.write_blank(r, col[header], None, f["locked_rp"])
+            input_text = f["input_text"]
+            for c in self._text_input_cols:
+                ws.write_blank(r, c, None, input_text)
+            return (kode, target_tahunan, target_sd)
         _write_optional_number(ws, r, col[layout.H_PAGU], _num(row.pagu), f["locked_rp"])
         if p.tw > 1:
             _write_optional_number(

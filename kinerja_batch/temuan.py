@@ -38,7 +38,7 @@ from kinerja_batch.config import Settings, Temuan
 from kinerja_batch.findings import KOLOM_ANGGARAN, KOLOM_REALISASI
 from kinerja_batch.measure import KUMULATIF, measured_frame
 from kinerja_batch.numbers import format_angka, format_angka_ringkas
-from kinerja_batch.periode import Periode
+from kinerja_batch.periode import ROMAN, Periode
 
 if TYPE_CHECKING:
     from kinerja_batch.master import Master
@@ -501,3 +501,22 @@ def _sidik_json(sidik: tuple[Any, ...]) -> str:
         else:
             return json.dumps(list(sidik))
     return "[" + ", ".join(parts) + "]"
+
+
+@rule("TW_SEBELUMNYA_KOSONG")
+def tw_sebelumnya_kosong(ctx: Context) -> Iterator[Hit]:
+    """Kumulatif: this quarter is filled while an earlier quarter of the year has no value (kertas kerja or
+    import), so Realisasi s.d. TW silently sums only part of the year (issue 13: starting mid-year)."""
+    n = ctx.periode.tw
+    if n < 2:
+        return
+    f = ctx.frame
+    kumulatif = (f["agregasi"] == KUMULATIF).to_numpy(dtype=bool)
+    empty = np.column_stack([np.isnan(_f(f[f"realisasi_tw{q}"])) for q in range(1, n)])
+    fire = _filled(ctx) & kumulatif & empty.any(axis=1)
+    for i, r in zip(np.flatnonzero(fire), _rows(ctx, fire), strict=True):
+        missing = [q for q in range(1, n) if empty[i, q - 1]]
+        names = [f"TW {ROMAN[q]}" for q in missing]
+        kosong = names[0] if len(names) == 1 else ", ".join(names[:-1]) + f" dan {names[-1]}"
+        yield _indicator_hit(r, {"realisasi": _n(r["realisasi_sd"]), "kosong": kosong},
+                             (tuple(missing), r["realisasi_sd"]))

@@ -33,6 +33,8 @@ from kinerja_batch.rekap.constants import (
     FMT_RP,
     PENGUKURAN_HEADERS,
     PREDIKAT_COLOURS,
+    SHEET_EVALUASI,
+    SHEET_TAHUNAN,
     SHEETS,
     STATUS_GALAT,
     STATUS_KOSONG,
@@ -67,7 +69,10 @@ class RekapBase:
         self.bands = self.s.predikat_bands()
         self.run_time = _parse_time(data.run_time)
         self.f = self._formats()
-        self.sheets = {name: wb.add_worksheet(name, worksheet_class=_RekapSheet) for name in SHEETS}
+        names = list(SHEETS)
+        if self.p.tw == 4:  # the year's measure (LKjIP) after Evaluasi Renja
+            names.insert(names.index(SHEET_EVALUASI) + 1, SHEET_TAHUNAN)
+        self.sheets = {name: wb.add_worksheet(name, worksheet_class=_RekapSheet) for name in names}
         self._prepare()
 
     # ------------------------------------------------------------------ formats

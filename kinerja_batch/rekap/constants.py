@@ -9,6 +9,7 @@ from kinerja_batch.xlsxstyle import BAND_COLOURS
 SHEET_RINGKASAN = "Ringkasan"
 SHEET_PENGUKURAN = "Pengukuran Kinerja"
 SHEET_EVALUASI = "Evaluasi Renja"
+SHEET_TAHUNAN = "Pengukuran Kinerja Tahunan"  # the TW4 rekap only (LKjIP)
 SHEET_KONFIRMASI = "Perlu Konfirmasi"
 SHEET_STATUS = "Status Pengumpulan"
 SHEET_GALAT = "Galat Validasi"
@@ -28,14 +29,26 @@ PENGUKURAN_HEADERS = [
     "Level", "Polaritas", "Agregasi", "Dasar Target", "Faktor Pendorong", "Faktor Penghambat", "Bukti Dukung",
     H_SUMBER,
 ]
+H_RENSTRA_TARGET_K = "Target Akhir Renstra (K)"
+H_RENSTRA_TARGET_RP = "Target Akhir Renstra (Rp)"
+H_RENSTRA_LALU_K = "Realisasi Renstra s.d. Tahun Lalu (K)"
+H_RENSTRA_LALU_RP = "Realisasi Renstra s.d. Tahun Lalu (Rp)"
+H_RENSTRA_INI_K = "Realisasi Renstra s.d. Tahun Ini (K)"
+H_RENSTRA_INI_RP = "Realisasi Renstra s.d. Tahun Ini (Rp)"
+H_RENSTRA_CAP_K = "Tingkat Capaian Renstra (K %)"
+H_RENSTRA_CAP_RP = "Tingkat Capaian Renstra (Rp %)"
+H_KODE_URAIAN = "Kode Uraian"
+H_AKAR = "Dihitung dalam Jumlah"  # helper column (hidden): 1 on the rows whose money the Jumlah row adds
 EVALUASI_HEADERS = [
     "No", "Kode Indikator", "Level", "Sasaran / Program / Kegiatan", "Indikator Kinerja", "Satuan",
+    H_RENSTRA_TARGET_K, H_RENSTRA_TARGET_RP, H_RENSTRA_LALU_K, H_RENSTRA_LALU_RP,
     "Target Tahunan (K)", "Pagu Anggaran (Rp)",
     "Realisasi TW I (K)", "Realisasi TW I (Rp)", "Realisasi TW II (K)", "Realisasi TW II (Rp)",
     "Realisasi TW III (K)", "Realisasi TW III (Rp)", "Realisasi TW IV (K)", "Realisasi TW IV (Rp)",
     "Realisasi s.d. TW (K)", "Realisasi s.d. TW (Rp)", "Target s.d. TW (K)",
     "Capaian Kinerja s.d. TW (%)", "Capaian Kinerja thd Target Tahunan (%)", "Realisasi Anggaran thd Pagu (%)",
-    "Predikat", "Unit Penanggung Jawab", "Keterangan",
+    H_RENSTRA_INI_K, H_RENSTRA_INI_RP, H_RENSTRA_CAP_K, H_RENSTRA_CAP_RP,
+    "Predikat", "Unit Penanggung Jawab", "Keterangan", H_KODE_URAIAN, H_AKAR,
 ]
 KONFIRMASI_HEADERS = ["Bidang", "Kode Indikator", "Kode Temuan", "Level", "Pesan", "Status", "Nilai", "Tanggapan",
                       "Penjelasan", "Berkas", "Sel"]
@@ -75,5 +88,10 @@ PK_KEYS = ("kode_bidang", "kode_indikator", "level", "uraian", "indikator_kinerj
 EV_KEYS = ("kode_bidang", "kode_indikator", "level", "uraian", "indikator_kinerja", "satuan", "polaritas",
            "agregasi", "target_tahunan", "target_sd", *(f"realisasi_tw{q}" for q in (1, 2, 3, 4)), "realisasi_sd",
            "capaian", "capaian_tahunan", "predikat", "pagu", *(f"anggaran_tw{q}" for q in (1, 2, 3, 4)),
-           "anggaran_sd", "serapan", "keterangan")
+           "anggaran_sd", "serapan", "keterangan", "target_renstra", "realisasi_renstra_lalu", "realisasi_renstra_ini",
+           "capaian_renstra", "kode_uraian_ef", "induk", "kedalaman", "akar", "uraian_pertama", "uang_sendiri",
+           "pagu_u", *(f"anggaran_tw{q}_u" for q in (1, 2, 3, 4)), "anggaran_sd_u", "serapan_u", "pagu_renstra_u",
+           "anggaran_renstra_lalu_u", "anggaran_renstra_ini_u", "capaian_renstra_rp_u",
+           *(f"sendiri_{k}" for k in ("pagu_u", *(f"anggaran_tw{q}_u" for q in (1, 2, 3, 4)), "pagu_renstra_u",
+                                       "anggaran_renstra_lalu_u")))
 

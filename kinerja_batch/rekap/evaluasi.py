@@ -6,6 +6,7 @@ import math
 from typing import Any
 
 from kinerja_batch import layout
+from kinerja_batch.hierarki import LEVEL_RANK, OWN_PREFIX
 from kinerja_batch.periode import ROMAN
 from kinerja_batch.rekap.base import RekapBase
 from kinerja_batch.rekap.cells import (
@@ -25,9 +26,20 @@ from kinerja_batch.rekap.cells import (
     _text_width,
 )
 from kinerja_batch.rekap.constants import (
+    _CHUNK,
     EV_KEYS,
     EVALUASI_HEADERS,
     GROUP_LEVELS,
+    H_AKAR,
+    H_KODE_URAIAN,
+    H_RENSTRA_CAP_K,
+    H_RENSTRA_CAP_RP,
+    H_RENSTRA_INI_K,
+    H_RENSTRA_INI_RP,
+    H_RENSTRA_LALU_K,
+    H_RENSTRA_LALU_RP,
+    H_RENSTRA_TARGET_K,
+    H_RENSTRA_TARGET_RP,
     SHEET_EVALUASI,
 )
 from kinerja_batch.rekap.formulas import (
@@ -37,12 +49,43 @@ from kinerja_batch.rekap.formulas import (
 )
 
 
+def _fsum_or_nan(values: Any) -> float:
+    vals = _finite(values)
+    return math.fsum(vals) if vals else math.nan
+
+
+def _finite_nonzero(v: Any) -> bool:
+    return isinstance(v, int | float) and math.isfinite(v) and v != 0
+
+
 class EvaluasiSheet(RekapBase):
+    def _ev_prepare(self) -> None:
+        """The sheet's row order: the plan's hierarchy (program -> kegiatan -> sub kegiatan, each uraian's
+        indicators together) when the master has Kode Uraian / Kode Induk, else bidang by bidang."""
+        ind = self.d.master.indikator
+        self.ev_hierarchy = bool(len(ind)) and bool((ind["kode_uraian"].astype(str) != "").any()
+                                                    or (ind["kode_induk"].astype(str) != "").any())
+        if self.ev_hierarchy and "urutan" in self.d.measures:
+            self.ev_frame = self.d.measures.sort_values("urutan", kind="stable").reset_index(drop=True)
+        else:
+            self.ev_frame = self.m
+
+    def ev_chunks(self, keys: Any) -> Any:
+        for start in range(0, self.count, _CHUNK):
+            part = self.ev_frame.iloc[start:start + _CHUNK]
+            yield start, {k: part[k].tolist() for k in keys}
+
     # ------------------------------------------------------------------ Evaluasi Renja
     def evaluasi(self) -> None:
+        self._ev_prepare()
         ws = self.sheets[SHEET_EVALUASI]
         f = self.f
-        c = self.cols
+        c = {k: self.ev_frame[k].to_numpy() for k in (
+            "kode_indikator", "satuan", "target_tahunan", "pagu_u", "target_renstra", "realisasi_renstra_lalu",
+            "realisasi_renstra_ini", "pagu_renstra_u", "anggaran_renstra_lalu_u", "anggaran_renstra_ini_u",
+            "realisasi_sd", "anggaran_sd_u", "target_sd", "capaian", "capaian_tahunan", "serapan_u",
+            "capaian_renstra", "capaian_renstra_rp_u",
+            *(f"realisasi_tw{q}" for q in (1, 2, 3, 4)), *(f"anggaran_tw{q}_u" for q in (1, 2, 3, 4)))}
         H = EVALUASI_HEADERS
         col = {h: i for i, h in enumerate(H)}
         last_col = len(H) - 1
@@ -63,33 +106,51 @@ class EvaluasiSheet(RekapBase):
             w[h] = max(w[h], floor, _num_width(values, decimals) + 1.5)
 
         num_w("Target Tahunan (K)", c.get("target_tahunan", []), None)
-        num_w("Pagu Anggaran (Rp)", with_total("pagu"), 0, 11)
+        num_w("Pagu Anggaran (Rp)", with_total("pagu_u"), 0, 11)
         for q in (1, 2, 3, 4):
             num_w(f"Realisasi TW {ROMAN[q]} (K)", c.get(f"realisasi_tw{q}", []), None)
-            num_w(f"Realisasi TW {ROMAN[q]} (Rp)", with_total(f"anggaran_tw{q}"), 0, 10)
+            num_w(f"Realisasi TW {ROMAN[q]} (Rp)", with_total(f"anggaran_tw{q}_u"), 0, 10)
         num_w("Realisasi s.d. TW (K)", c.get("realisasi_sd", []), None)
-        num_w("Realisasi s.d. TW (Rp)", with_total("anggaran_sd"), 0, 11)
+        num_w("Realisasi s.d. TW (Rp)", with_total("anggaran_sd_u"), 0, 11)
         num_w("Target s.d. TW (K)", c.get("target_sd", []), None)
         num_w("Capaian Kinerja s.d. TW (%)", c.get("capaian", []), 2)
         num_w("Capaian Kinerja thd Target Tahunan (%)", c.get("capaian_tahunan", []), 2)
-        num_w("Realisasi Anggaran thd Pagu (%)", c.get("serapan", []), 2)
+        num_w("Realisasi Anggaran thd Pagu (%)", c.get("serapan_u", []), 2)
+        num_w(H_RENSTRA_TARGET_K, c.get("target_renstra", []), None)
+        num_w(H_RENSTRA_TARGET_RP, with_total("pagu_renstra_u"), 0, 11)
+        num_w(H_RENSTRA_LALU_K, c.get("realisasi_renstra_lalu", []), None)
+        num_w(H_RENSTRA_LALU_RP, with_total("anggaran_renstra_lalu_u"), 0, 11)
+        num_w(H_RENSTRA_INI_K, c.get("realisasi_renstra_ini", []), None)
+        num_w(H_RENSTRA_INI_RP, with_total("anggaran_renstra_ini_u"), 0, 11)
+        num_w(H_RENSTRA_CAP_K, c.get("capaian_renstra", []), 2)
+        num_w(H_RENSTRA_CAP_RP, c.get("capaian_renstra_rp_u", []), 2)
+        w[H_KODE_URAIAN] = max(w[H_KODE_URAIAN], _text_width([str(k) for k in self.ev_frame["kode_uraian_ef"]],
+                                                             20, 10))
         w["Predikat"] = 12
         w["Unit Penanggung Jawab"] = max(w["Unit Penanggung Jawab"],
                                          _text_width(list(self.bidang_names.values()), 20, 12))
         w["Keterangan"] = 24
         widths = [w[h] for h in H]
         for i, width in enumerate(widths):
-            ws.set_column(i, i, width)
+            ws.set_column(i, i, width, None, {"hidden": True} if H[i] == H_AKAR else None)
         ws.outline_settings(True, False, True, False)
 
         self.put(ws, 0, 0, "EVALUASI TERHADAP HASIL RENJA PERANGKAT DAERAH", f["title"])
         self.put(ws, 1, 0, f"{self.s.kantor.nama} · Periode pelaksanaan: {self.p.label}", f["subtitle"])
         self.put(ws, 2, 0, "K = kinerja (sesuai satuan indikator); Rp = anggaran. Tingkat capaian dalam persen; "
-                           "predikat menurut capaian kinerja s.d. triwulan (skala Permendagri 86/2017).", f["note"])
+                           "predikat menurut capaian kinerja s.d. triwulan (skala Permendagri 86/2017). Renstra s.d. "
+                           "tahun: Kumulatif dijumlah antartahun, Posisi Akhir = nilai tahun terakhir, Rata-rata = "
+                           "rata-rata tahun; anggaran dijumlah. Target Akhir Renstra output kumulatif adalah jumlah "
+                           "seluruh periode Renstra, bukan target satu tahun.", f["note"])
         # band row: groups of the Permendagri form, above the one header row
         br = self.ev_header - 1
         ws.set_row(br, 28)
         groups = [
+            (col[H_RENSTRA_TARGET_K], col[H_RENSTRA_TARGET_RP], "Target Renstra pada Akhir Periode"),
+            (col[H_RENSTRA_LALU_K], col[H_RENSTRA_LALU_RP],
+             f"Realisasi Capaian Kinerja Renstra s.d. Renja Tahun Lalu ({self.p.tahun - 1})"),
+            (col[H_RENSTRA_INI_K], col[H_RENSTRA_INI_RP], f"Realisasi Kinerja Renstra s.d. Tahun {self.p.tahun}"),
+            (col[H_RENSTRA_CAP_K], col[H_RENSTRA_CAP_RP], "Tingkat Capaian Kinerja Renstra s.d. Tahun Ini"),
             (col["Target Tahunan (K)"], col["Pagu Anggaran (Rp)"], f"Target Renja Tahun {self.p.tahun}"),
             (col["Realisasi TW I (K)"], col["Realisasi TW IV (Rp)"], "Realisasi Kinerja dan Anggaran pada Triwulan"),
             (col["Realisasi s.d. TW (K)"], col["Realisasi s.d. TW (Rp)"],
@@ -132,22 +193,50 @@ class EvaluasiSheet(RekapBase):
         num, txt, fml = _cell_writers(ws)
         srow = ws.set_row
 
-        for start, c in self.chunks(EV_KEYS):
+        money_cols = [(col["Pagu Anggaran (Rp)"], "pagu_u"), (col[H_RENSTRA_TARGET_RP], "pagu_renstra_u"),
+                      (col[H_RENSTRA_LALU_RP], "anggaran_renstra_lalu_u")] + [
+                         (c_r[q], f"anggaran_tw{q + 1}_u") for q in range(4)]
+        c_rtk, c_rtr, c_rlk, c_rlr = (col[h] for h in (H_RENSTRA_TARGET_K, H_RENSTRA_TARGET_RP, H_RENSTRA_LALU_K,
+                                                        H_RENSTRA_LALU_RP))
+        c_rik, c_rir, c_rck, c_rcr = (col[h] for h in (H_RENSTRA_INI_K, H_RENSTRA_INI_RP, H_RENSTRA_CAP_K,
+                                                        H_RENSTRA_CAP_RP))
+        c_ku, c_akar = col[H_KODE_URAIAN], col[H_AKAR]
+        rtk_l, rtr_l, rlk_l, rlr_l, rik_l, rir_l = (L(i) for i in (c_rtk, c_rtr, c_rlk, c_rlr, c_rik, c_rir))
+        # where each uraian's money row is, and its children: a parent without money of its own sums them
+        row_of: dict[str, int] = {}
+        kids: dict[str, list[str]] = {}
+        frame = self.ev_frame
+        for i, (key, parent, first_row) in enumerate(zip(frame["kode_uraian_ef"].tolist(), frame["induk"].tolist(),
+                                                         frame["uraian_pertama"].tolist(), strict=True)):
+            if first_row:
+                row_of[key] = first + i
+                if parent:
+                    kids.setdefault(parent, []).append(key)
+        self.ev_shown: dict[int, list[float]] = {ci: [] for ci, _ in money_cols}  # per column, per row
+        self.ev_shown[c_sdr] = []
+        self.ev_shown[c_rir] = []
+        self.ev_levels: list[str] = []
+        self.ev_akar: list[bool] = []
+
+        for start, c in self.ev_chunks(EV_KEYS):
             for j in range(len(c["kode_indikator"])):
                 i = start + j
                 r = first + i
                 x = r + 1
                 level = str(c["level"][j])
+                self.ev_levels.append(level)
                 group = level in GROUP_LEVELS
                 fm = fmt_group if group else fmt_plain
                 fk, fki = fm["k"], fm["ki"]
-                depth = self.outline[i]
+                depth = min(int(c["kedalaman"][j]), 3) if self.ev_hierarchy else self.outline[i]
                 kode = str(c["kode_indikator"][j])
                 uraian = _text(c["uraian"][j])
                 indikator = _text(c["indikator_kinerja"][j])
                 bname = self.bidang_names.get(c["kode_bidang"][j], str(c["kode_bidang"][j]))
                 ket = _text(c["keterangan"][j])
                 satuan = _text(c["satuan"][j])
+                key = str(c["kode_uraian_ef"][j])
+                first_row = bool(c["uraian_pertama"][j])
                 srow(r, _row_height((kode, uraian, indikator, bname, ket, satuan, level), wrap_w), None,
                      {"level": depth} if depth else None)
                 num(r, c_no, i + 1, fm["int"])
@@ -158,11 +247,27 @@ class EvaluasiSheet(RekapBase):
                 txt(r, c_satuan, satuan, fm["center"])
                 v = c["target_tahunan"][j]
                 num(r, c_tt, v, _kf(v, fk, fki))
-                num(r, c_pagu, c["pagu"][j], fm["rp"])
+                v = c["target_renstra"][j]
+                num(r, c_rtk, v, _kf(v, fk, fki))
+                v = c["realisasi_renstra_lalu"][j]
+                num(r, c_rlk, v, _kf(v, fk, fki))
+                # money: once per uraian (its first indicator row); a parent without its own sums its children
+                for ci, mkey in money_cols:
+                    value = c[mkey][j]
+                    if not first_row:
+                        ws.write_blank(r, ci, None, fm["rp"])
+                        self.ev_shown[ci].append(math.nan)
+                        continue
+                    children = [row_of[k] for k in kids.get(key, ()) if k in row_of]
+                    if c["sendiri_" + mkey][j] or not children or len(children) > 500:
+                        num(r, ci, value, fm["rp"])
+                    else:
+                        refs = ",".join(f"{L(ci)}{cr + 1}" for cr in children)
+                        fml(r, ci, f'=IF(COUNT({refs})=0,"",SUM({refs}))', fm["rp"], _cached(value))
+                    self.ev_shown[ci].append(float(value))
                 for q in range(4):
                     v = c[f"realisasi_tw{q + 1}"][j]
                     num(r, c_k[q], v, _kf(v, fk, fki))
-                    num(r, c_r[q], c[f"anggaran_tw{q + 1}"][j], fm["rp"])
                 agregasi = str(c["agregasi"][j])
                 polaritas = str(c["polaritas"][j])
                 cur = f"{kl[n - 1]}{x}"
@@ -171,20 +276,62 @@ class EvaluasiSheet(RekapBase):
                 v = _cached(c["realisasi_sd"][j])
                 fml(r, c_sdk, _sd_formula(agregasi, quarters, cur), _kf(v, fk, fki), v)
                 rps = ",".join(f"{rl[q]}{x}" for q in range(n))
-                fml(r, c_sdr, f'=IF(COUNT({rps})=0,"",SUM({rps}))', fm["rp"], _cached(c["anggaran_sd"][j]))
+                sd_rp = (_fsum_or_nan([c[f"anggaran_tw{q + 1}_u"][j] for q in range(n)]) if first_row
+                         else math.nan)
+                self.ev_shown[c_sdr].append(sd_rp)
+                if first_row:
+                    fml(r, c_sdr, f'=IF(COUNT({rps})=0,"",SUM({rps}))', fm["rp"], _cached(sd_rp))
+                else:
+                    ws.write_blank(r, c_sdr, None, fm["rp"])
                 v = c["target_sd"][j]
                 num(r, c_tsd, v, _kf(v, fk, fki))
                 sd = f"{sdk_l}{x}"
                 fml(r, c_cap, cap_forms[polaritas](sd, f"{tsd_l}{x}"), fm["pct"], _cached(c["capaian"][j]))
                 fml(r, c_capt, cap_forms[polaritas](sd, f"{tt_l}{x}"), fm["pct"], _cached(c["capaian_tahunan"][j]))
-                fml(r, c_ser, _ratio_formula(f"{sdr_l}{x}", f"{pagu_l}{x}"), fm["pct"], _cached(c["serapan"][j]))
+                if first_row:
+                    serapan = (sd_rp / c["pagu_u"][j] * 100 if _finite_nonzero(c["pagu_u"][j])
+                               and not math.isnan(sd_rp) else math.nan)
+                    fml(r, c_ser, _ratio_formula(f"{sdr_l}{x}", f"{pagu_l}{x}"), fm["pct"], _cached(serapan))
+                else:
+                    serapan = math.nan
+                    ws.write_blank(r, c_ser, None, fm["pct"])
+                self.ev_shown.setdefault(c_ser, []).append(serapan)
+                # Renstra (domain §9): up to this year by the indicator's Agregasi across years; money sums
+                v = _cached(c["realisasi_renstra_ini"][j])
+                if agregasi == "Kumulatif":
+                    fml(r, c_rik, f'=IF(COUNT({rlk_l}{x},{sd})=0,"",SUM({rlk_l}{x},{sd}))', _kf(v, fk, fki), v)
+                elif agregasi == "Posisi Akhir":
+                    fml(r, c_rik, f'=IF(ISNUMBER({sd}),{sd},IF(ISNUMBER({rlk_l}{x}),{rlk_l}{x},""))',
+                        _kf(v, fk, fki), v)
+                else:  # the mean of the years reported needs the years themselves: the value
+                    num(r, c_rik, c["realisasi_renstra_ini"][j], _kf(v, fk, fki))
+                fml(r, c_rck, cap_forms[polaritas](f"{rik_l}{x}", f"{rtk_l}{x}"), fm["pct"],
+                    _cached(c["capaian_renstra"][j]))
+                if first_row:
+                    ini_rp = _fsum_or_nan([self.ev_shown[c_rlr][-1], sd_rp])
+                    fml(r, c_rir, f'=IF(COUNT({rlr_l}{x},{sdr_l}{x})=0,"",SUM({rlr_l}{x},{sdr_l}{x}))', fm["rp"],
+                        _cached(ini_rp))
+                    rtr = self.ev_shown[c_rtr][-1]
+                    cap_rp = ini_rp / rtr * 100 if _finite_nonzero(rtr) and not math.isnan(ini_rp) else math.nan
+                    fml(r, c_rcr, _ratio_formula(f"{rir_l}{x}", f"{rtr_l}{x}"), fm["pct"], _cached(cap_rp))
+                else:
+                    ini_rp = cap_rp = math.nan
+                    ws.write_blank(r, c_rir, None, fm["rp"])
+                    ws.write_blank(r, c_rcr, None, fm["pct"])
+                self.ev_shown.setdefault(c_rcr, []).append(cap_rp)
+                self.ev_shown[c_rir].append(ini_rp)
                 fml(r, c_pred, pred_tmpl.replace("{ref}", f"{cap_l}{x}"), fm["center"], str(c["predikat"][j]))
                 txt(r, c_unit, bname, fm["text"])
                 txt(r, c_ket, ket, fm["text"])
+                txt(r, c_ku, "" if key.startswith(OWN_PREFIX) else key, fm["text"])
+                akar = first_row and bool(c["akar"][j])
+                num(r, c_akar, 1 if akar else 0, fm["int"])
+                self.ev_akar.append(akar)
 
         last = first + self.count - 1
         if self.count:
             self._predikat_colours(ws, first, last, c_pred)
+        if self.count and not self.ev_hierarchy:
             ws.conditional_format(first, 0, last, last_col, {
                 "type": "formula", "criteria": f"=${L(c_unit)}{first + 1}<>${L(c_unit)}{first}",
                 "format": f["cf_bidang"]})
@@ -197,57 +344,83 @@ class EvaluasiSheet(RekapBase):
                          key_cols=(0, col["Satuan"]))  # the foot's labels span these: whole on every page
 
     def _evaluasi_foot(self, ws: Any, r: int, col: dict[str, int], first: int, last: int) -> int:
-        """Jumlah anggaran, rata-rata capaian and predikat under the table; returns the last row used."""
+        """Jumlah anggaran (money counted once: the rows of uraian without a parent), rata-rata capaian
+        overall and per level, and predikat under the table; returns the last row used."""
         f = self.f
-        c = self.cols
+        fr = self.ev_frame
         L = layout.col_letter
         has_rows = self.count > 0
         label_end = col["Satuan"]
+        width = len(EVALUASI_HEADERS)
 
         def rng(ci: int) -> str:
-            return f"{L(ci)}{first + 1}:{L(ci)}{last + 1}"
+            return f"${L(ci)}${first + 1}:${L(ci)}${last + 1}"
 
-        # Jumlah: the Rp columns summed; realisasi anggaran against pagu of the whole table
+        akar = rng(col[H_AKAR])
         self.merge(ws, r, 0, r, label_end, "Jumlah anggaran (Rp)", f["foot_label"])
         sums: dict[int, float] = {}
-        rp_cols = [("Pagu Anggaran (Rp)", "pagu")] + [
-            (f"Realisasi TW {ROMAN[q]} (Rp)", f"anggaran_tw{q}") for q in (1, 2, 3, 4)
-        ] + [("Realisasi s.d. TW (Rp)", "anggaran_sd")]
-        for h, key in rp_cols:
+        rp_heads = ["Pagu Anggaran (Rp)", *(f"Realisasi TW {ROMAN[q]} (Rp)" for q in (1, 2, 3, 4)),
+                    "Realisasi s.d. TW (Rp)", H_RENSTRA_TARGET_RP, H_RENSTRA_LALU_RP, H_RENSTRA_INI_RP]
+        for h in rp_heads:
             ci = col[h]
-            values = _finite(c.get(key))
-            sums[ci] = math.fsum(values)
+            shown = self.ev_shown.get(ci, [])
+            values = [v for v, a in zip(shown, self.ev_akar, strict=True) if a and math.isfinite(v)]
+            sums[ci] = math.fsum(values) if values else math.nan
             if has_rows:  # nothing to add up (a quarter still to come): empty, not 0
-                self.formula(ws, r, ci, f'=IF(COUNT({rng(ci)})=0,"",SUM({rng(ci)}))', f["foot_rp"],
-                             sums[ci] if values else "")
+                self.formula(ws, r, ci, f'=IF(COUNT({rng(ci)})=0,"",SUMIF({akar},1,{rng(ci)}))', f["foot_rp"],
+                             _cached(sums[ci]))
             else:
                 self.put(ws, r, ci, None, f["foot_rp"])
-        ser = col["Realisasi Anggaran thd Pagu (%)"]
-        pagu_c, sdr_c = col["Pagu Anggaran (Rp)"], col["Realisasi s.d. TW (Rp)"]
-        for ci in range(label_end + 1, len(EVALUASI_HEADERS)):
-            if ci not in sums and ci != ser:
+        ratios = {col["Realisasi Anggaran thd Pagu (%)"]: (col["Realisasi s.d. TW (Rp)"], col["Pagu Anggaran (Rp)"]),
+                  col[H_RENSTRA_CAP_RP]: (col[H_RENSTRA_INI_RP], col[H_RENSTRA_TARGET_RP])}
+        for ci in range(label_end + 1, width):
+            if ci not in sums and ci not in ratios:
                 ws.write_blank(r, ci, None, f["foot_blank"])
-        overall = (sums[sdr_c] / sums[pagu_c] * 100) if sums[pagu_c] else None
-        self.formula(ws, r, ser, "=" + _ratio_formula(f"{L(sdr_c)}{r + 1}", f"{L(pagu_c)}{r + 1}")[1:],
-                     f["foot_pct"], _cached(overall))
+        for ci, (num_c, den_c) in ratios.items():
+            num_v, den_v = sums[num_c], sums[den_c]
+            value = num_v / den_v * 100 if math.isfinite(num_v) and _finite_nonzero(den_v) else None
+            self.formula(ws, r, ci, "=" + _ratio_formula(f"{L(num_c)}{r + 1}", f"{L(den_c)}{r + 1}")[1:],
+                         f["foot_pct"], _cached(value))
 
-        # Rata-rata capaian and its predikat, per capaian column (rows written in order: constant_memory)
-        avg_r, pred_r = r + 1, r + 2
-        pct_cols = {col["Capaian Kinerja s.d. TW (%)"]: "capaian",
-                    col["Capaian Kinerja thd Target Tahunan (%)"]: "capaian_tahunan", ser: "serapan"}
-        means = {ci: _mean(c.get(key, [])) for ci, key in pct_cols.items()}
-        self.merge(ws, avg_r, 0, avg_r, label_end, "Rata-rata capaian kinerja (%)", f["foot_label"])
-        for ci in range(label_end + 1, len(EVALUASI_HEADERS)):
-            if ci not in pct_cols:
-                ws.write_blank(avg_r, ci, None, f["foot_blank"])
-            elif has_rows:
-                self.formula(ws, avg_r, ci, f'=IF(COUNT({rng(ci)})=0,"",AVERAGE({rng(ci)}))', f["foot_pct"],
-                             _cached(means[ci]))
-            else:
-                self.put(ws, avg_r, ci, None, f["foot_pct"])
+        # Rata-rata capaian: the whole table, then per level (domain §9: a program's capaian is not averaged
+        # with its sub kegiatan's); predikat of the whole table's
+        pct_values = {col["Capaian Kinerja s.d. TW (%)"]: fr["capaian"].to_numpy(dtype=float).tolist(),
+                      col["Capaian Kinerja thd Target Tahunan (%)"]: fr["capaian_tahunan"].to_numpy(dtype=float).tolist(),
+                      col["Realisasi Anggaran thd Pagu (%)"]: self.ev_shown.get(col["Realisasi Anggaran thd Pagu (%)"], []),
+                      col[H_RENSTRA_CAP_K]: fr["capaian_renstra"].to_numpy(dtype=float).tolist(),
+                      col[H_RENSTRA_CAP_RP]: self.ev_shown.get(col[H_RENSTRA_CAP_RP], [])}
+        levels_present = sorted(set(self.ev_levels), key=lambda lv: LEVEL_RANK.get(lv, 9))
+        per_level = levels_present if len(levels_present) > 1 else []
+        lv_rng = rng(col["Level"])
+        avg_r = r + 1
+        rows: list[tuple[str, str | None]] = [("Rata-rata capaian kinerja (%)", None)]
+        rows += [(f"Rata-rata capaian kinerja {lv} (%)", lv) for lv in per_level]
+        means: dict[int, float | None] = {}
+        for k, (label, lv) in enumerate(rows):
+            rr = avg_r + k
+            self.merge(ws, rr, 0, rr, label_end, label, f["foot_label"])
+            for ci in range(label_end + 1, width):
+                if ci not in pct_values:
+                    ws.write_blank(rr, ci, None, f["foot_blank"])
+                    continue
+                vals = pct_values[ci] if lv is None else [
+                    v for v, level in zip(pct_values[ci], self.ev_levels, strict=True) if level == lv]
+                mean = _mean(vals)
+                if lv is None:
+                    means[ci] = mean
+                if not has_rows:
+                    self.put(ws, rr, ci, None, f["foot_pct"])
+                elif lv is None:
+                    self.formula(ws, rr, ci, f'=IF(COUNT({rng(ci)})=0,"",AVERAGE({rng(ci)}))', f["foot_pct"],
+                                 _cached(mean))
+                else:
+                    count = f'SUMPRODUCT(--({lv_rng}="{lv}"),--ISNUMBER({rng(ci)}))'
+                    self.formula(ws, rr, ci, f'=IF({count}=0,"",SUMIF({lv_rng},"{lv}",{rng(ci)})/{count})',
+                                 f["foot_pct"], _cached(mean))
+        pred_r = avg_r + len(rows)
         self.merge(ws, pred_r, 0, pred_r, label_end, "Predikat kinerja", f["foot_label"])
-        for ci in range(label_end + 1, len(EVALUASI_HEADERS)):
-            if ci not in pct_cols:
+        for ci in range(label_end + 1, width):
+            if ci not in pct_values:
                 ws.write_blank(pred_r, ci, None, f["foot_blank"])
             else:
                 self.formula(ws, pred_r, ci, _predikat_formula(f"{L(ci)}{avg_r + 1}", self.bands), f["foot_text"],

@@ -54,6 +54,15 @@ def formula_shapes(aturan_negatif: str, bands: Sequence[tuple[float, str]]) -> l
         "=COUNTA('Pengukuran Kinerja'!$B$5:$B$9)",
         "=COUNT('Pengukuran Kinerja'!$Q$5:$Q$9)",
         "=COUNTIF('Pengukuran Kinerja'!$U$5:$U$9,\"Tinggi\")+COUNTIF('Status Pengumpulan'!$L$5:$L$9,\"Terlambat\")",
+        # Evaluasi Renja with the hierarchy and Renstra (issue 13), and the annual sheet
+        '=IF(COUNT($L$5:$L$9)=0,"",SUMIF($AS$5:$AS$9,1,$L$5:$L$9))',
+        '=IF(COUNT(L7,L12,L20)=0,"",SUM(L7,L12,L20))',
+        '=IF(COUNT(I5,U5)=0,"",SUM(I5,U5))',
+        '=IF(ISNUMBER(U5),U5,IF(ISNUMBER(I5),I5,""))',
+        '=IF(SUMPRODUCT(--($C$5:$C$9="Program"),--ISNUMBER($X$5:$X$9))=0,"",SUMIF($C$5:$C$9,"Program",$X$5:$X$9)'
+        '/SUMPRODUCT(--($C$5:$C$9="Program"),--ISNUMBER($X$5:$X$9)))',
+        "=IF(ISNUMBER('Pengukuran Kinerja'!N5),'Pengukuran Kinerja'!N5,\"\")",
+        "=IF(ISNUMBER('Evaluasi Renja'!AB5),'Evaluasi Renja'!AB5,\"\")",
     ]
 
 

@@ -94,6 +94,17 @@ class TableSheets(RekapBase):
             ["Batas predikat", ", ".join(f"{n} >= {lo:g}" for lo, n in self.bands)],
             ["Serapan (%)", "Realisasi anggaran s.d. TW / pagu x 100; kosong bila tidak ada pagu."],
         ]
+        for warning in self.d.master.peringatan:
+            rows.append(["Peringatan master indikator", warning])
+        if getattr(self, "ev_hierarchy", False):  # set by the Evaluasi Renja sheet, written before
+            rows.append(["Anggaran per uraian", "Dihitung sekali per Kode Uraian; uraian tanpa anggaran sendiri "
+                                                "menjumlahkan uraian di bawahnya; Jumlah = uraian tanpa induk."])
+        rows.append(["Renstra s.d. tahun", "Kumulatif: jumlah tahun-tahun Renstra; Posisi Akhir: nilai tahun "
+                                           "terakhir; Rata-rata: rata-rata tahun yang dilaporkan; anggaran: jumlah."])
+        rows.append(["Catatan Renstra", "Output kumulatif dijumlah selama periode Renstra dan dibandingkan dengan "
+                                        "Target Akhir Renstra. Bila target Renstra di master hanya angka satu tahun, "
+                                        "tingkat capaian Renstra akan tampak berlipat; isi target untuk seluruh "
+                                        "periode Renstra."])
         for key, value in sorted(_flatten(s.as_dict()).items()):
             if key == "kata_sandi":  # the templates' sheet password is not for the readers of the rekap
                 value = "(disembunyikan)" if value else ""

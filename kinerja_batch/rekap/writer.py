@@ -16,10 +16,11 @@ from kinerja_batch.rekap.evaluasi import EvaluasiSheet
 from kinerja_batch.rekap.pengukuran import PengukuranSheet
 from kinerja_batch.rekap.ringkasan import RingkasanSheet
 from kinerja_batch.rekap.tables import TableSheets
+from kinerja_batch.rekap.tahunan import TahunanSheet
 from kinerja_batch.xlsxstyle import write_metadata
 
 
-class RekapWriter(RingkasanSheet, PengukuranSheet, EvaluasiSheet, TableSheets):
+class RekapWriter(RingkasanSheet, PengukuranSheet, EvaluasiSheet, TahunanSheet, TableSheets):
     """The whole rekap: each sheet's code lives in its own module; this class only orders them."""
 
     # ------------------------------------------------------------------ the workbook
@@ -27,6 +28,7 @@ class RekapWriter(RingkasanSheet, PengukuranSheet, EvaluasiSheet, TableSheets):
         self.ringkasan()
         self.pengukuran()
         self.evaluasi()
+        self.tahunan()
         self.konfirmasi()
         self.status()
         self.galat()
