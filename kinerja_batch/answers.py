@@ -26,7 +26,7 @@ from kinerja_batch.layout import (
     PERBAIKI,
     TIDAK_VALID,
 )
-from kinerja_batch.lifecycle import close_orphan_notices
+from kinerja_batch.lifecycle import close_orphan_notices, close_replaced_cells
 from kinerja_batch.numbers import format_angka_ringkas, parse_number
 from kinerja_batch.validate import kode_text
 
@@ -78,6 +78,11 @@ def _as_id(v: Any) -> int | None:
     return int(text) if text.isdigit() else None
 
 
+def _acknowledged(target: Any) -> bool:
+    """A warning about how one cell was read (ANGKA_AMBIGU): ``Benar`` alone confirms the reading."""
+    return F.CATALOG[target["kode"]].scope == F.SEL and target["level"] == F.PERINGATAN
+
+
 def _choice(text: str) -> str | None:
     word = text.strip().rstrip(".!").casefold()
     return {"benar": BENAR, "perbaiki": PERBAIKI}.get(word)
@@ -114,7 +119,7 @@ class _Apply:
         f = F.make(TIDAK_VALID, bidang=self.bidang, file=self.file, sheet=self.raw.sheet,
                    cell=self.cell(header, excel_row), value=_text(value), kode_indikator=kode or "",
                    periode=self.periode, detail=reason, temuan_id=None if target is None else int(target["id"]),
-                   kolom=kolom)
+                   kolom=kolom, kolom_jawaban=header)
         self.ledger.record_finding(self.run_id, f, file_id=self.file_id,
                                    submission_id=None if self.sub is None else int(self.sub["id"]))
         self.out.n_invalid += 1
@@ -135,7 +140,7 @@ class _Apply:
             if _as_id(id_value) is not None:
                 self.out.belum_dijawab += 1
                 if _text(koreksi) or penjelasan:
-                    self.out.catatan.append(f"baris {excel_row}: Tanggapan kosong, dianggap belum dijawab")
+                    self._answer_in_wrong_column(excel_row, _as_id(id_value), koreksi, penjelasan, kode_row)
             return
         tid = _as_id(id_value)
         if tid is None:
@@ -174,8 +179,10 @@ class _Apply:
         if choice is None:
             self.invalid(H_TANGGAPAN, excel_row, f"Tanggapan '{jawab}' bukan 'Benar' atau 'Perbaiki'", jawab,
                          kode=kode, target=target)
+        elif target["kode"] == "TARGET_DIUBAH":
+            self._target(target, choice, koreksi, penjelasan, excel_row)
         elif choice == BENAR:
-            if not penjelasan:
+            if not penjelasan and not _acknowledged(target):
                 self.invalid(H_PENJELASAN, excel_row, "Tanggapan 'Benar' harus disertai Penjelasan", jawab,
                              kode=kode, target=target)
                 return
@@ -186,6 +193,55 @@ class _Apply:
             self.out.dikonfirmasi += 1
         else:
             self._correct(target, koreksi, penjelasan, excel_row)
+
+    def _answer_in_wrong_column(self, excel_row: int, tid: int | None, koreksi: Any, penjelasan: str,
+                                kode_row: str) -> None:
+        """Tanggapan empty while Nilai Koreksi or Penjelasan holds an answer: the finding stays open and the
+        bidang is told, in its next workbook, where to choose Benar or Perbaiki."""
+        target = None if tid is None else self.ledger.finding(tid)
+        if target is None or target["kode_bidang"] != self.bidang or target["periode"] != self.periode \
+                or target["status"] != F.TERBUKA or target["kode"] == TIDAK_VALID:
+            self.out.catatan.append(f"baris {excel_row}: Tanggapan kosong, dianggap belum dijawab")
+            return
+        filled = " dan ".join(h for h, v in ((H_KOREKSI, _text(koreksi)), (H_PENJELASAN, penjelasan)) if v)
+        self.invalid(H_TANGGAPAN, excel_row, f"Tanggapan kosong, padahal {filled} diisi; jawaban dibaca dari kolom "
+                                             "Tanggapan, jadi pilih 'Benar' atau 'Perbaiki' di sana",
+                     _text(koreksi) or penjelasan, kode=target["kode_indikator"] or kode_row, target=target)
+
+    def _target(self, target: Any, choice: str, koreksi: Any, penjelasan: str, excel_row: int) -> None:
+        """TARGET_DIUBAH: the master's target is what counts. ``Benar``: the bidang takes note that the master's
+        target is used (Penjelasan optional). ``Perbaiki``: the bidang holds that the master's target should
+        change; Penjelasan says why (required), Nilai Koreksi may propose the target. Nothing in the master
+        or the ledger's values changes: the proposal goes to Subbag Perencanaan through the rekap and the
+        run summary."""
+        tid = int(target["id"])
+        data = {**finding_data(target), "berkas_konfirmasi": self.file,
+                "sel_konfirmasi": self.place(H_TANGGAPAN, excel_row)}
+        if choice == BENAR:
+            self.ledger.update_finding(tid, status=F.DIKONFIRMASI, tanggapan=BENAR,
+                                       penjelasan=penjelasan or "Target master dipakai", data=data)
+            self.out.dikonfirmasi += 1
+            return
+        kode = target["kode_indikator"]
+        if not penjelasan:
+            self.invalid(H_PENJELASAN, excel_row, "Tanggapan 'Perbaiki' untuk target yang diubah berarti target "
+                                                  "master perlu diubah: tulis alasannya di Penjelasan", choice,
+                         kode=kode, target=target)
+            return
+        usulan = ""
+        if _text(koreksi):
+            parsed = parse_number(koreksi)
+            if parsed.value is None or float(parsed.value) < 0:
+                self.invalid(H_KOREKSI, excel_row, f"usulan target '{_text(koreksi)}' bukan angka 0 atau lebih",
+                             koreksi, kode=kode, target=target)
+                return
+            usulan = format_angka_ringkas(float(parsed.value))
+            data["usulan_target"] = float(parsed.value)
+        text = penjelasan + (f" (usulan target: {usulan})" if usulan else "")
+        self.ledger.update_finding(tid, status=F.DIKONFIRMASI, tanggapan=PERBAIKI, penjelasan=text, data=data)
+        self.out.dikonfirmasi += 1
+        self.out.catatan.append(f"ID {tid}: {self.bidang} mengusulkan target master {kode} diubah"
+                                + (f" menjadi {usulan}" if usulan else "") + f": {penjelasan}")
 
     def _nilai_row(self, kode: str) -> Any:
         return None if self.sub is None else self.ledger.nilai_of(int(self.sub["id"]), kode)
@@ -267,6 +323,8 @@ class _Apply:
             alasan=f"Konfirmasi {target['kode']} (ID {target['id']}): Perbaiki" + (f"; {penjelasan}" if penjelasan
                                                                                    else ""))
         self.ledger.recount_submission(int(self.sub["id"]))
+        close_replaced_cells(self.ledger, int(self.sub["id"]), kode, kolom,
+                             None if row is None else row["sel_anggaran"], keep=int(target["id"]))
         if penjelasan:
             self._explain(target, penjelasan, excel_row)
         self.ledger.update_finding(int(target["id"]), status=F.DIKOREKSI, tanggapan=PERBAIKI, penjelasan=penjelasan,

@@ -247,8 +247,9 @@ def _short(value: Any, limit: int = 80) -> str:
 
 KOLOM_REALISASI = "realisasi"
 KOLOM_ANGGARAN = "anggaran"
-# galat a number cannot fix: the text was too long, the code is not the bidang's
-_NOT_BY_NUMBER = {"TEKS_TERLALU_PANJANG", "KODE_TIDAK_DIKENAL"}
+# findings a Nilai Koreksi does not replace a value of: galat a number cannot fix (the text was too long, the
+# code is not the bidang's), and an edited target (the master's target is used; a number is a proposal)
+_NOT_BY_NUMBER = {"TEKS_TERLALU_PANJANG", "KODE_TIDAK_DIKENAL", "TARGET_DIUBAH"}
 
 
 def finding_data(row: Any) -> dict[str, Any]:

@@ -148,9 +148,17 @@ def instructions() -> list[str]:
         "Baris galat (misalnya BUKAN_ANGKA) berisi nilai yang tidak dapat dipakai: jawab \"Perbaiki\" dengan "
         "Nilai Koreksi. Temuan untuk seluruh berkas (tanpa Kode Indikator) dijawab \"Benar\" dengan "
         "penjelasan, atau kirim kertas kerja yang sudah diperbaiki.",
-        "Baris TANGGAPAN_TIDAK_VALID menjelaskan mengapa tanggapan sebelumnya tidak dapat diproses; jawab "
-        "pada baris temuan yang dimaksud. Baris yang Tanggapannya kosong dianggap belum dijawab dan akan "
-        "muncul lagi.",
+        "Peringatan tentang cara sel dibaca: ANGKA_AMBIGU (misalnya \"1.500\" dibaca seribu lima ratus) dijawab "
+        "\"Benar\" bila bacaan itu benar (Penjelasan boleh kosong), atau \"Perbaiki\" dengan Nilai Koreksi "
+        "yang dimaksud, ditulis tanpa pemisah ribuan (1500 atau 1,5).",
+        "TARGET_DIUBAH: target di kertas kerja diubah, padahal yang dipakai tetap target master. \"Benar\" = "
+        "Anda menerima target master yang dipakai (Penjelasan boleh kosong). \"Perbaiki\" = Anda berpendapat "
+        "target master perlu diubah: tulis alasannya di Penjelasan (wajib) dan, bila ada, target usulan di "
+        "Nilai Koreksi; usulan diteruskan ke Subbag Perencanaan, nilai target tidak berubah sampai master "
+        "diperbarui.",
+        "Baris TANGGAPAN_TIDAK_VALID menjelaskan mengapa tanggapan sebelumnya tidak dapat diproses dan menunjuk "
+        "sel di lembar ini tempat menjawab lagi; jawab pada baris temuan yang dimaksud. Jawaban dibaca dari "
+        "kolom Tanggapan: baris yang Tanggapannya kosong dianggap belum dijawab dan akan muncul lagi.",
         "Jangan mengubah kolom abu-abu, nama lembar, atau urutan kolom. Simpan sebagai .xlsx, lalu kirim "
         "kembali ke Subbag Perencanaan; jawaban diproses otomatis pada pemrosesan berikutnya (tiap malam).",
     ]
@@ -197,6 +205,7 @@ class _Writer:
         ws.activate()
         header_row = self._top(ws)
         first = header_row + 1
+        self.row_of = {int(item["id"]): r for r, item in enumerate(self.items, start=first)}
         for r, item in enumerate(self.items, start=first):
             self._row(ws, r, item)
         last = first + len(self.items) - 1
@@ -260,23 +269,49 @@ class _Writer:
         kode = item["kode_indikator"] or ""
         name = self.names.get(kode, "") if kode else "(seluruh kertas kerja)"
         kolom = kolom_of(item, self.sel_anggaran.get(kode))
+        pesan = item["pesan"]
         if item["kode"] == TIDAK_VALID:
             target = finding_data(item).get("temuan_id")
             name = name or "-"
             kolom = str(finding_data(item).get("kolom", "")) if target else ""
-        ws.set_row(r, layout.wrapped_height([(item["pesan"], _WIDTH[H_PESAN]), (name, _WIDTH[H_INDIKATOR])]))
+            pesan = self._notice(item)
+        elif item["kode"] == "TARGET_DIUBAH":
+            kolom = ""
+        ws.set_row(r, layout.wrapped_height([(pesan, _WIDTH[H_PESAN]), (name, _WIDTH[H_INDIKATOR])]))
         checked(ws.write_number(r, COL[H_ID], int(item["id"]), f["locked_id"]), WHAT, ws, r, COL[H_ID])
         checked(ws.write_string(r, COL[H_KODE], kode, f["locked"]), WHAT, ws, r, COL[H_KODE])
         checked(ws.write_string(r, COL[H_INDIKATOR], name, f["locked"]), WHAT, ws, r, COL[H_INDIKATOR])
         # a missing row has no value (its finding's value names the indicator)
         shown = "" if item["kode"] == "BARIS_HILANG" else str(item["nilai"] or "")
         checked(ws.write_string(r, COL[H_NILAI], shown, f["locked"]), WHAT, ws, r, COL[H_NILAI])
-        checked(ws.write_string(r, COL[H_JENIS_NILAI], _jenis_nilai(kolom, self.data.periode), f["locked"]), WHAT, ws, r, COL[H_JENIS_NILAI])
+        jenis = "Target (usulan, bila Perbaiki)" if item["kode"] == "TARGET_DIUBAH" else \
+            _jenis_nilai(kolom, self.data.periode)
+        checked(ws.write_string(r, COL[H_JENIS_NILAI], jenis, f["locked"]), WHAT, ws, r, COL[H_JENIS_NILAI])
         checked(ws.write_string(r, COL[H_KODE_TEMUAN], item["kode"], f["locked"]), WHAT, ws, r, COL[H_KODE_TEMUAN])
-        checked(ws.write_string(r, COL[H_PESAN], item["pesan"], f["locked"]), WHAT, ws, r, COL[H_PESAN])
+        checked(ws.write_string(r, COL[H_PESAN], pesan, f["locked"]), WHAT, ws, r, COL[H_PESAN])
         ws.write_blank(r, COL[H_TANGGAPAN], None, f["input_choice"])
         ws.write_blank(r, COL[H_KOREKSI], None, f["input_num"])
         ws.write_blank(r, COL[H_PENJELASAN], None, f["input_text"])
+
+    def _notice(self, item: dict[str, Any]) -> str:
+        """A TANGGAPAN_TIDAK_VALID as this workbook shows it: what was wrong in the returned file, and the
+        cell of THIS workbook where the finding is answered again (the ledger keeps the old file's cell)."""
+        data = finding_data(item)
+        detail = str(data.get("detail") or item["pesan"])
+        where = f"berkas '{item['berkas']}', {F.quote_sheet(item['lembar'])}!{item['sel']}" if item["sel"] else \
+            f"berkas '{item['berkas']}'"
+        target = data.get("temuan_id")
+        row = None if target is None else self.row_of.get(int(target))
+        if row is None:
+            again = "Baris yang dimaksud tidak ada di lembar ini (temuannya sudah ditutup atau ID-nya salah)."
+        else:
+            header = str(data.get("kolom_jawaban") or H_TANGGAPAN)
+            cell = layout.cell_ref(row, COL.get(header, COL[H_TANGGAPAN]))
+            again = (f"Jawab lagi di {F.quote_sheet(layout.SHEET_KONFIRMASI)}!{cell} lembar ini (baris ID Temuan "
+                     f"{int(target)}); isi Tanggapan 'Benar' dengan penjelasan, atau 'Perbaiki' dengan Nilai "
+                     "Koreksi berupa angka.")
+        about = f" untuk indikator {item['kode_indikator']}" if item["kode_indikator"] else ""
+        return f"Tanggapan sebelumnya{about} ({where}) tidak dapat diproses: {detail}. {again}"
 
     def _checks(self, ws: Any, first: int, last: int) -> None:
         if last < first:

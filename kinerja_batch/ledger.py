@@ -473,6 +473,12 @@ class Ledger:
         """One finding by its id (the ``ID Temuan`` of a confirmation workbook), or None."""
         return self.conn.execute("SELECT * FROM temuan WHERE id=?", (temuan_id,)).fetchone()
 
+    def open_findings_of(self, submission_id: int, kode_indikator: str) -> list[sqlite3.Row]:
+        """The open findings of one indicator in one submission."""
+        return list(self.conn.execute(
+            "SELECT * FROM temuan WHERE submission_id=? AND kode_indikator=? AND status='Terbuka' ORDER BY id",
+            (submission_id, kode_indikator)))
+
     def record_finding(self, run_id: int, f: Finding, *, file_id: int | None = None,
                        submission_id: int | None = None) -> int:
         """Store one finding (status ``Terbuka``) and return its id."""

@@ -9,6 +9,10 @@ Life of a finding (:func:`sync_temuan`, every run, per period), keyed by (code, 
   values that triggered it are the same (its fingerprint ``sidik``); with other values (a new
   kertas kerja, a correction) it is a new question, a new ``Terbuka`` row;
 - no longer fires and the last record is ``Terbuka``: ``Selesai``.
+
+A finding of one cell (galat, peringatan, info) belongs to its submission: it is ``Selesai`` once a newer kertas
+kerja supersedes that submission (:func:`close_superseded_cells`), or once a confirmation answer replaces the
+value it was about (:func:`close_replaced_cells`: a corrected ``1500`` closes ``ANGKA_AMBIGU``).
 """
 
 from __future__ import annotations
@@ -102,7 +106,41 @@ def sync_temuan(ledger: Ledger, periode: str, hits: list[F.Finding], run_id: int
             ledger.update_finding(old["id"], status=F.SELESAI)
             out.selesai += 1
         _close_orphans(ledger, notices)
+        out.selesai += close_superseded_cells(ledger, every, {int(s["id"]) for s in subs.values()},
+                                              {s["kode_bidang"] for s in subs.values()})
     return out
+
+
+def close_superseded_cells(ledger: Ledger, every: Iterable[Any], current: set[int], bidang: set[str]) -> int:
+    """Open cell findings of submissions a newer kertas kerja replaced are no longer true: ``Selesai``.
+    ``current`` are the ids of the period's current submissions, ``bidang`` the bidang that have one."""
+    n = 0
+    for row in every:
+        if row["status"] != F.TERBUKA or row["submission_id"] is None or row["kode_bidang"] not in bidang:
+            continue
+        if F.CATALOG[row["kode"]].scope != F.SEL or row["kode"] == "TANGGAPAN_TIDAK_VALID":
+            continue
+        if int(row["submission_id"]) not in current:
+            ledger.update_finding(row["id"], status=F.SELESAI)
+            n += 1
+    return n
+
+
+def close_replaced_cells(ledger: Ledger, submission_id: int, kode_indikator: str, kolom: str,
+                         sel_anggaran: str | None, *, keep: int) -> int:
+    """A confirmation answer replaced the ``kolom`` value of an indicator: the open cell findings about that
+    value (``ANGKA_AMBIGU``, a galat of that cell, a percent note) are no longer true. ``keep`` is the id of
+    the finding that was answered (its own status is set by the caller)."""
+    n = 0
+    for row in ledger.open_findings_of(submission_id, kode_indikator):
+        if int(row["id"]) == keep or F.CATALOG[row["kode"]].scope != F.SEL:
+            continue
+        if row["kode"] == "TANGGAPAN_TIDAK_VALID" or not row["sel"]:
+            continue
+        if F.kolom_of(row, sel_anggaran) == kolom:
+            ledger.update_finding(row["id"], status=F.SELESAI)
+            n += 1
+    return n
 
 
 def close_orphan_notices(ledger: Ledger, periode: str) -> None:

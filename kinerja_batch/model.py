@@ -48,6 +48,8 @@ class PeriodData:
     keadaan: str = "terbuka"
     penutupan: dict[str, Any] | None = None
     sidik: str = ""  # the ledger fingerprint of the data shown (Info Proses)
+    # info notes of the year's current submissions up to this period, per indicator (Catatan Nilai)
+    catatan: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def final(self) -> bool:
@@ -55,9 +57,15 @@ class PeriodData:
 
 
 def confirmable(kode: str, level: str) -> bool:
-    """A finding the bidang answers in the confirmation workbook: a temuan, or a galat of a cell/row."""
+    """A finding the bidang answers in the confirmation workbook: a temuan, or a galat or peringatan of a
+    cell/row (domain §6a: every peringatan reaches a person; an info is a note beside its value)."""
     scope = F.CATALOG[kode].scope
-    return scope == F.TEMUAN or (level == F.GALAT and scope == F.SEL)
+    return scope == F.TEMUAN or (scope == F.SEL and level in (F.GALAT, F.PERINGATAN))
+
+
+def is_note(kode: str, level: str) -> bool:
+    """An info about one cell (SKALA_PERSEN_DIUBAH): shown beside the value it changed, never answered."""
+    return level == F.INFO and F.CATALOG[kode].scope == F.SEL
 
 
 def period_data(ledger: Ledger, master: Master, settings: Settings, periode: Periode,
@@ -98,7 +106,8 @@ def period_data(ledger: Ledger, master: Master, settings: Settings, periode: Per
         closing = dict(state["penutupan"])
         closing["terbuka_list"] = json.loads(closing.get("terbuka") or "[]")
     return PeriodData(periode, settings, master, joined, status, temuan, galat, files, run_id,
-                      now.isoformat(sep=" "), audit, keadaan=state["keadaan"], penutupan=closing)
+                      now.isoformat(sep=" "), audit, keadaan=state["keadaan"], penutupan=closing,
+                      catatan=value_notes(ledger, periode, all_findings))
 
 
 def open_items(data: PeriodData) -> list[tuple[str, str]]:
@@ -122,6 +131,21 @@ def open_items(data: PeriodData) -> list[tuple[str, str]]:
     return items
 
 
+def value_notes(ledger: Ledger, periode: Periode, this_period: list[dict[str, Any]] | None = None
+                ) -> dict[str, list[str]]:
+    """The info notes (a value read differently from how it was typed) of the current submissions of the
+    year's quarters up to ``periode``, per indicator: ``TW I: <message>`` (``Catatan Nilai`` in the rekap)."""
+    out: dict[str, list[str]] = {}
+    for tw in range(1, periode.tw + 1):
+        p = Periode(periode.tahun, tw)
+        rows = this_period if (p == periode and this_period is not None) else [
+            dict(r) for r in ledger.findings(periode=str(p))]
+        for f in rows:
+            if is_note(f["kode"], f["level"]) and f["kode_indikator"] and f["status"] == F.TERBUKA:
+                out.setdefault(f["kode_indikator"], []).append(f"TW {p.tw_romawi}: {f['pesan']}")
+    return out
+
+
 def _in_master_order(items: list[dict[str, Any]], master: Master) -> list[dict[str, Any]]:
     """Bidang and indicators in master order (file-level temuan of a bidang first), then by id."""
     bidang = {k: i for i, k in enumerate(master.bidang_codes())}
@@ -137,10 +161,13 @@ def collection_status(ledger: Ledger, master: Master, settings: Settings, period
     subs = {s["kode_bidang"]: s for s in ledger.current_submissions(str(periode))}
     open_by_bidang: dict[str, int] = {}
     galat_by_bidang: dict[str, int] = {}
+    by_code: dict[str, dict[str, int]] = {}
     for f in ledger.findings(periode=str(periode)):
         # open items of the confirmation workbook; a rejected file is not answered there (it is 'Ditolak')
         if f["status"] != F.TERBUKA or not confirmable(f["kode"], f["level"]):
             continue
+        codes = by_code.setdefault(f["kode_bidang"], {})
+        codes[f["kode"]] = codes.get(f["kode"], 0) + 1
         if f["level"] == F.GALAT:
             galat_by_bidang[f["kode_bidang"]] = galat_by_bidang.get(f["kode_bidang"], 0) + 1
         else:
@@ -163,7 +190,7 @@ def collection_status(ledger: Ledger, master: Master, settings: Settings, period
                          "diterima": rejected_last[kode]["diterima"] if kode in rejected_last else "",
                          "berkas": rejected_last[kode]["nama_asli"] if kode in rejected_last else "",
                          "versi": 0, "terisi": 0, "diharapkan": expected, "temuan_terbuka": n_open,
-                         "galat": n_galat, "terlambat": False})
+                         "galat": n_galat, "terlambat": False, "per_kode": dict(sorted(by_code.get(kode, {}).items()))})
             continue
         if n_open or n_galat:
             status = STATUS_KONFIRMASI
@@ -174,7 +201,7 @@ def collection_status(ledger: Ledger, master: Master, settings: Settings, period
         rows.append({"kode_bidang": kode, "nama_bidang": b["nama_bidang"], "status": status,
                      "diterima": s["diterima"], "berkas": s["berkas"], "file_id": s["file_id"], "versi": s["versi"],
                      "terisi": s["n_terisi"], "diharapkan": expected, "temuan_terbuka": n_open, "galat": n_galat,
-                     "terlambat": bool(s["terlambat"])})
+                     "terlambat": bool(s["terlambat"]), "per_kode": dict(sorted(by_code.get(kode, {}).items()))})
     return rows
 
 

@@ -49,7 +49,7 @@ def rebuild_outputs(ws: Workspace, settings: Settings, master: Master | Callable
         data = period_data(ledger, m, settings, p, run_id=run_id)
         data.sidik = before
         status = [
-            {k: row[k] for k in ("kode_bidang", "status", "terisi", "diharapkan", "temuan_terbuka", "galat")}
+            {k: row[k] for k in ("kode_bidang", "status", "terisi", "diharapkan", "temuan_terbuka", "galat", "per_kode")}
             for row in data.status
         ]
         report.status[str(p)] = status

@@ -72,6 +72,7 @@ def status_report(ws: Workspace, settings: Settings, master: Master, periode: Pe
             "diterima": r["diterima"] or "", "berkas": r["berkas"] or "", "versi": r["versi"] or 0,
             "terisi": int(r["terisi"]), "diharapkan": int(r["diharapkan"]),
             "temuan_terbuka": int(r["temuan_terbuka"]), "galat": int(r["galat"]), "terlambat": bool(r["terlambat"]),
+            "per_kode": dict(r.get("per_kode", {})),
         }
         for r in rows
     ]
@@ -98,6 +99,7 @@ def status_report(ws: Workspace, settings: Settings, master: Master, periode: Pe
             "diharapkan": sum(b["diharapkan"] for b in bidang),
             "temuan_terbuka": sum(b["temuan_terbuka"] for b in bidang),
             "galat": sum(b["galat"] for b in bidang),
+            "per_kode": open_by_code(bidang),
         },
     }
 
@@ -110,6 +112,20 @@ def _states(ledger: Ledger, settings: Settings, periode: Periode) -> dict[str, d
     names = {str(periode), *(f"{settings.tahun}-TW{tw}" for tw in range(1, 5))}
     names |= {r["periode"] for r in ledger.closings()}
     return period_states(ledger, sorted(names))
+
+
+def open_by_code(rows: list[dict[str, Any]]) -> dict[str, int]:
+    """Open confirmation items of every bidang, per finding code (``ANGKA_AMBIGU``: 2, ...)."""
+    out: dict[str, int] = {}
+    for r in rows:
+        for kode, n in (r.get("per_kode") or {}).items():
+            out[kode] = out.get(kode, 0) + int(n)
+    return dict(sorted(out.items()))
+
+
+def per_code_text(counts: dict[str, int]) -> str:
+    """``ANGKA_AMBIGU 1 · TARGET_DIUBAH 2`` (empty when nothing is open)."""
+    return " · ".join(f"{kode} {n}" for kode, n in counts.items())
 
 
 def _short(text: str, width: int) -> str:
@@ -156,6 +172,8 @@ def format_status(report: dict[str, Any]) -> str:
         f"Diterima tepat waktu: {j['tepat_waktu']} · terlambat: {j['terlambat']} · perlu konfirmasi: "
         f"{s[STATUS_KONFIRMASI]} · ditolak: {s[STATUS_DITOLAK]} · belum mengumpulkan: {s[STATUS_BELUM]}"
     )
+    if j.get("per_kode"):
+        lines.append("Perlu konfirmasi per kode: " + per_code_text(j["per_kode"]))
     others = [f"  {p}: {v['teks']}" for p, v in report.get("keadaan_periode", {}).items()]
     if others:
         lines.append("")

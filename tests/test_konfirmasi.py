@@ -184,7 +184,10 @@ def test_full_loop(ws):
     b = Answers(ws)
     assert [(r["ID Temuan"] == id_a3, r["Kode Indikator"], r["Kode Temuan"]) for r in b.rows()] == [
         (True, "A3", "CAPAIAN_RENDAH"), (False, "A3", "TANGGAPAN_TIDAK_VALID")]
-    assert "(indikator A3) tidak dapat diproses: Nilai Koreksi 'tiga puluh' bukan angka." in b.rows()[1]["Pesan"]
+    assert "untuk indikator A3 (berkas 'konfirmasi_SEK_2025-TW1.xlsx', Konfirmasi!" in b.rows()[1]["Pesan"]
+    assert "tidak dapat diproses: Nilai Koreksi 'tiga puluh' bukan angka." in b.rows()[1]["Pesan"]
+    # the notice points into THIS workbook: the Nilai Koreksi cell of the finding's own row
+    assert f"Jawab lagi di Konfirmasi!{b.cell('A3', 'CAPAIAN_RENDAH', 'Nilai Koreksi')} lembar ini" in b.rows()[1]["Pesan"]
 
     # answering the rest closes everything: the workbook goes, the bidang is 'Diterima'
     b.answer("A3", "CAPAIAN_RENDAH", "Benar", penjelasan="Kegiatan baru dimulai bulan Maret")
@@ -269,9 +272,8 @@ def test_invalid_answers_galat_corrections_and_notes(ws):
 
     [outcome] = batch.run(ws).files
     assert (outcome.hasil, outcome.galat, outcome.pesan) == (
-        "konfirmasi", 9, "0 dikonfirmasi, 2 dikoreksi, 9 tanggapan tidak valid, 1 diabaikan, 1 belum dijawab. "
-        f"Catatan: ID {id_a4} (BUKAN_ANGKA A4) sudah berstatus Dikoreksi; baris {row['kosong']}: Tanggapan "
-        "kosong, dianggap belum dijawab")
+        "konfirmasi", 10, "0 dikonfirmasi, 2 dikoreksi, 10 tanggapan tidak valid, 1 diabaikan, 1 belum dijawab. "
+        f"Catatan: ID {id_a4} (BUKAN_ANGKA A4) sudah berstatus Dikoreksi")
     with Ledger.open(ws.ledger_path) as ledger:
         notices = [(r["sel"], r["kode_indikator"], json.loads(r["data"])["detail"])
                    for r in ledger.findings(periode="2025-TW1") if r["kode"] == "TANGGAPAN_TIDAK_VALID"]
@@ -287,6 +289,9 @@ def test_invalid_answers_galat_corrections_and_notes(ws):
         (f"{col('Tanggapan')}{row['mungkin']}", "A1", "Tanggapan 'Mungkin' bukan 'Benar' atau 'Perbaiki'"),
         (f"{col('Nilai Koreksi')}{row['div0']}", "A1", "Nilai Koreksi berisi galat Excel #DIV/0!"),
         (f"{col('Nilai Koreksi')}{row['rumus']}", "A1", "Nilai Koreksi berisi rumus yang belum punya hasil"),
+        # the answer written in Penjelasan with Tanggapan left empty: the bidang is told where to answer
+        (f"{col('Tanggapan')}{row['kosong']}", "A1", "Tanggapan kosong, padahal Penjelasan diisi; jawaban dibaca "
+                                                     "dari kolom Tanggapan, jadi pilih 'Benar' atau 'Perbaiki' di sana"),
     ]
     assert [t for t in temuan(ws) if t[0] != "TANGGAPAN_TIDAK_VALID"][:6] == [
         ("CAPAIAN_RENDAH", "B1", "Terbuka"),
@@ -305,6 +310,7 @@ def test_invalid_answers_galat_corrections_and_notes(ws):
     assert [(r["Kode Indikator"], r["Kode Temuan"]) for r in b.rows()] == [
         ("A1", "CAPAIAN_TINGGI"), ("A1", "TANGGAPAN_TIDAK_VALID"), ("A1", "TANGGAPAN_TIDAK_VALID"),
         ("A1", "TANGGAPAN_TIDAK_VALID"), ("A1", "TANGGAPAN_TIDAK_VALID"), ("A1", "TANGGAPAN_TIDAK_VALID"),
+        ("A1", "TANGGAPAN_TIDAK_VALID"),
         ("A2", "CAPAIAN_TINGGI"), ("A2", "TANGGAPAN_TIDAK_VALID"), ("A3", "CAPAIAN_RENDAH"),
         ("A3", "TANGGAPAN_TIDAK_VALID"), ("A5", "CAPAIAN_RENDAH"), ("A5", "PENJELASAN_KOSONG"),
         ("B1", "TANGGAPAN_TIDAK_VALID"), ("A9", "TANGGAPAN_TIDAK_VALID")]
