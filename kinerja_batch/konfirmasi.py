@@ -302,7 +302,7 @@ class _Writer:
             f"berkas '{item['berkas']}'"
         target = data.get("temuan_id")
         row = None if target is None else self.row_of.get(int(target))
-        if row is None:
+        if row is None or target is None:
             again = "Baris yang dimaksud tidak ada di lembar ini (temuannya sudah ditutup atau ID-nya salah)."
         else:
             header = str(data.get("kolom_jawaban") or H_TANGGAPAN)

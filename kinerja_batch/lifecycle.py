@@ -137,7 +137,7 @@ def close_replaced_cells(ledger: Ledger, submission_id: int, kode_indikator: str
             continue
         if row["kode"] == "TANGGAPAN_TIDAK_VALID" or not row["sel"]:
             continue
-        if F.kolom_of(row, sel_anggaran) == kolom:
+        if F.kolom_of(dict(row), sel_anggaran) == kolom:
             ledger.update_finding(row["id"], status=F.SELESAI)
             n += 1
     return n

@@ -46,9 +46,9 @@ def run_summary(report: RunReport) -> str:
                 tail.append(f"{r['galat']} galat")
             extra = f" ({', '.join(tail)})" if tail else ""
             lines.append(f"  {r['kode_bidang']:<10} {r['status']:<22} {r['terisi']}/{r['diharapkan']} terisi{extra}")
-        counts = open_by_code(rows)
-        if counts:
-            lines.append(f"  Perlu konfirmasi per kode: {per_code_text(counts)}")
+        per_code = open_by_code(rows)
+        if per_code:
+            lines.append(f"  Perlu konfirmasi per kode: {per_code_text(per_code)}")
     for path in report.rekap:
         if path in report.tidak_berubah:
             lines.append(f"Rekap tidak berubah (tidak ada data baru): {path}")

@@ -19,6 +19,7 @@ SHEETS = (SHEET_RINGKASAN, SHEET_PENGUKURAN, SHEET_EVALUASI, SHEET_KONFIRMASI, S
 
 H_TREN = "Tren TW I–IV"
 H_SUMBER = "Sumber"
+H_CATATAN = "Catatan Nilai"  # info notes: a value read differently from how it was typed (SKALA_PERSEN_DIUBAH)
 # printed part first (through Status); then the indicator's attributes and the bidang's texts
 PENGUKURAN_HEADERS = [
     "Bidang", "Kode Indikator", "Uraian", "Indikator Kinerja", "Satuan", "Target Tahunan", "Target s.d. TW",
@@ -27,7 +28,7 @@ PENGUKURAN_HEADERS = [
     "Realisasi Anggaran TW I (Rp)", "Realisasi Anggaran TW II (Rp)", "Realisasi Anggaran TW III (Rp)",
     "Realisasi Anggaran TW IV (Rp)", "Realisasi Anggaran s.d. TW (Rp)", "Serapan (%)", "Status",
     "Level", "Polaritas", "Agregasi", "Dasar Target", "Faktor Pendorong", "Faktor Penghambat", "Bukti Dukung",
-    H_SUMBER,
+    H_SUMBER, H_CATATAN,
 ]
 H_RENSTRA_TARGET_K = "Target Akhir Renstra (K)"
 H_RENSTRA_TARGET_RP = "Target Akhir Renstra (Rp)"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from kinerja_batch import layout
 from kinerja_batch.periode import ROMAN
 from kinerja_batch.rekap.base import RekapBase
@@ -19,6 +21,7 @@ from kinerja_batch.rekap.cells import (
 )
 from kinerja_batch.rekap.constants import (
     GROUP_LEVELS,
+    H_CATATAN,
     H_SUMBER,
     H_TREN,
     PENGUKURAN_HEADERS,
@@ -73,6 +76,7 @@ class PengukuranSheet(RekapBase):
         w["Faktor Penghambat"] = 28
         w["Bukti Dukung"] = 20
         w[H_SUMBER] = 26
+        w[H_CATATAN] = 40
         return [w[h] for h in PENGUKURAN_HEADERS]
 
     def pengukuran(self) -> None:
@@ -114,6 +118,7 @@ class PengukuranSheet(RekapBase):
             H_TREN, "Realisasi", "Realisasi s.d. TW", "Capaian (%)", "Capaian thd Target Tahunan (%)", "Predikat",
             "Pagu Anggaran (Rp)", "Realisasi Anggaran s.d. TW (Rp)", "Serapan (%)", "Status", "Level", "Polaritas",
             "Agregasi", "Dasar Target", "Faktor Pendorong", "Faktor Penghambat", "Bukti Dukung", H_SUMBER))
+        c_catatan = col[H_CATATAN]
         sd_l, tt_l, tsd_l, pagu_l, agsd_l, cap_l, tren_l = (L(i) for i in (
             c_sd, c_tt, c_tsd, c_pagu, c_agsd, c_cap, c_tren))
         cap_forms = _capaian_builders(self.s.aturan_negatif)
@@ -186,6 +191,9 @@ class PengukuranSheet(RekapBase):
                 txt(r, c_bukti, c["bukti"][j], fm["text"])
                 berkas = _text(c["berkas"][j])
                 txt(r, c_sumber, f"{berkas}!{_text(c['sel_realisasi'][j])}" if berkas else "", fm["text"])
+                notes = self.d.catatan.get(kode)
+                if notes:
+                    self._value_notes(ws, r, c_tw, c_catatan, notes, fm["text"])
 
         last = first + self.count - 1
         if self.count:
@@ -204,3 +212,11 @@ class PengukuranSheet(RekapBase):
         self.print_setup(ws, landscape=True, repeat=(hr, hr), last_row=max(last, hr), last_col=c_status,
                          key_cols=(0, col["Indikator Kinerja"]))
 
+    def _value_notes(self, ws: Any, r: int, c_tw: list[int], c_note: int, notes: list[tuple[int, str]],
+                     fmt: Any) -> None:
+        """An info beside the value it changed: a cell note on that quarter's Realisasi and the text in
+        ``Catatan Nilai`` (so that no number differs silently from what was typed)."""
+        texts = [f"TW {ROMAN[tw]}: {pesan}" for tw, pesan in notes]
+        self.put(ws, r, c_note, "\n".join(texts), fmt)
+        for tw, pesan in notes:
+            ws.write_comment(r, c_tw[tw - 1], pesan, {"author": "kinerja-batch", "x_scale": 2, "y_scale": 1.5})

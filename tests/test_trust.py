@@ -1,0 +1,235 @@
+"""Issue 10 §1 §2 §4: every warning reaches a person, and a file changes only its own bidang and period.
+
+Driven through the command line (``run``, ``run --json``, ``status``, ``status --json``) and read back from
+what people open: the rekap, the confirmation workbook, the run summary.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+from conftest import age, build_master, read_sheet
+
+from kinerja_batch.cli import cli
+from kinerja_batch.config import Workspace, init_workspace
+from kinerja_batch.ledger import Ledger
+from kinerja_batch.master import load_master
+from kinerja_batch.periode import Periode
+from kinerja_batch.templates import write_templates
+
+pytestmark = pytest.mark.filterwarnings("ignore:Sparkline Group extension")
+
+P = Periode(2025, 1)
+KONF = "outbox/konfirmasi/2025-TW1/konfirmasi_SEK_2025-TW1.xlsx"
+REKAP = "outbox/rekap_2025-TW1.xlsx"
+DOC = {"satuan": "Dokumen", "target_tahunan": 2000, "target_tw1": 2000, "pagu": None}
+PCT = {"satuan": "%", "target_tahunan": 90, "target_tw1": 90, "pagu": None}
+INDIKATOR = (
+    {**DOC, "kode_indikator": "A1", "kode_bidang": "SEK"},
+    {**DOC, "kode_indikator": "A2", "kode_bidang": "SEK", "target_tahunan": 100, "target_tw1": 100},
+    {**PCT, "kode_indikator": "A3", "kode_bidang": "SEK"},
+    {**DOC, "kode_indikator": "B1", "kode_bidang": "IKP", "target_tahunan": 10, "target_tw1": 10},
+    {**DOC, "kode_indikator": "B2", "kode_bidang": "IKP", "target_tahunan": 10, "target_tw1": 10},
+)
+OK = "Cuaca buruk"  # a Faktor Penghambat, so that PENJELASAN_KOSONG stays out of the way
+
+
+@pytest.fixture
+def ws(tmp_path: Path) -> Workspace:
+    ws = init_workspace(tmp_path / "ws")
+    build_master(ws.master_path, bidang=({"kode_bidang": "SEK"}, {"kode_bidang": "IKP"}), indikator=INDIKATOR)
+    for kode in ("SEK", "IKP"):
+        write_templates(ws, load_master(ws.master_path), ws.settings(), P, bidang=[kode])
+    return ws
+
+
+def invoke(ws: Workspace, *args: str) -> Any:
+    result = CliRunner().invoke(cli, ["-w", str(ws.root), *args], catch_exceptions=False)
+    assert result.exit_code in (0, 1), result.output
+    return result
+
+
+def run_json(ws: Workspace) -> dict[str, Any]:
+    return json.loads(invoke(ws, "run", "--json").output)
+
+
+def headers_at(sh: Any, row: int) -> dict[str, int]:
+    return {c.value: c.column for c in sh[row] if c.value}
+
+
+def filled(ws: Workspace, bidang: str, rows: dict[str, dict[str, Any]], name: str) -> Path:
+    """The bidang's template, filled by header text; a tuple value is (value, number format)."""
+    wb = openpyxl.load_workbook(ws.template_path(bidang, P))
+    sh = wb["Kertas Kerja"]
+    col = headers_at(sh, 8)
+    for r in range(9, sh.max_row + 1):
+        for header, value in rows.get(sh.cell(r, col["Kode Indikator"]).value, {}).items():
+            cell = sh.cell(r, col[header])
+            if isinstance(value, tuple):
+                cell.value, cell.number_format = value
+            else:
+                cell.value = value
+                if isinstance(value, str):
+                    cell.data_type = "s"
+    path = ws.inbox / name
+    wb.save(path)
+    return age(path)
+
+
+class Answers:
+    """A confirmation workbook opened with openpyxl, answered like a bidang would."""
+
+    def __init__(self, ws: Workspace, rel: str = KONF) -> None:
+        self.ws = ws
+        self.wb = openpyxl.load_workbook(ws.root / rel)
+        self.sh = self.wb["Konfirmasi"]
+        self.header_row = next(r for r in range(1, 40) if self.sh.cell(r, 1).value == "ID Temuan")
+        self.col = headers_at(self.sh, self.header_row)
+
+    def rows(self) -> list[dict[str, Any]]:
+        out = []
+        for r in range(self.header_row + 1, self.sh.max_row + 1):
+            values = {h: self.sh.cell(r, c).value for h, c in self.col.items()}
+            if values["ID Temuan"] is not None:
+                out.append({**values, "_row": r})
+        return out
+
+    def row_of(self, kode: str, kode_temuan: str) -> int:
+        return next(r["_row"] for r in self.rows() if (r["Kode Indikator"], r["Kode Temuan"]) == (kode, kode_temuan))
+
+    def cell(self, kode: str, kode_temuan: str, header: str) -> str:
+        return f"{openpyxl.utils.get_column_letter(self.col[header])}{self.row_of(kode, kode_temuan)}"
+
+    def answer(self, kode: str, kode_temuan: str, tanggapan: Any, koreksi: Any = None, penjelasan: Any = None) -> None:
+        r = self.row_of(kode, kode_temuan)
+        for header, value in (("Tanggapan", tanggapan), ("Nilai Koreksi", koreksi), ("Penjelasan", penjelasan)):
+            if value is not None:
+                self.sh.cell(r, self.col[header]).value = value
+
+    def instructions(self) -> str:
+        return "\n".join(str(self.sh.cell(r, 1).value or "") for r in range(1, self.header_row))
+
+    def drop(self, name: str = "konfirmasi_SEK_2025-TW1.xlsx") -> Path:
+        path = self.ws.inbox / name
+        self.wb.save(path)
+        return age(path)
+
+
+def konfirmasi_rows(ws: Workspace) -> list[tuple[str, str, str, str]]:
+    return [(r["Kode Indikator"], r["Kode Temuan"], r["Level"], r["Status"])
+            for r in read_sheet(ws.root / REKAP, "Perlu Konfirmasi")]
+
+
+# ------------------------------------------------------------------------------------------------
+# §1 every warning reaches a person
+
+
+def test_cell_warnings_are_confirmation_items_and_info_sits_beside_its_value(ws):
+    filled(ws, "SEK", {"A1": {"Realisasi": "1.500", "Faktor Penghambat": OK},  # ANGKA_AMBIGU: read 1500
+                       "A2": {"Realisasi": 100, "Target Tahunan": 150},  # TARGET_DIUBAH: the master's 100 is used
+                       "A3": {"Realisasi": (0.85, "0%"), "Faktor Penghambat": OK}},  # SKALA_PERSEN_DIUBAH: read 85
+           "kk_SEK.xlsx")
+    out = run_json(ws)
+    [status_sek] = [r for r in out["status"]["2025-TW1"] if r["kode_bidang"] == "SEK"]
+    assert (status_sek["status"], status_sek["temuan_terbuka"], status_sek["per_kode"]) == (
+        "Perlu Konfirmasi", 2, {"ANGKA_AMBIGU": 1, "TARGET_DIUBAH": 1})
+
+    # the rekap: both warnings in Perlu Konfirmasi, the percent note beside the value it changed
+    assert konfirmasi_rows(ws) == [("A1", "ANGKA_AMBIGU", "peringatan", "Terbuka"),
+                                   ("A2", "TARGET_DIUBAH", "peringatan", "Terbuka")]
+    pk = read_sheet(ws.root / REKAP, "Pengukuran Kinerja", key="Kode Indikator")
+    assert (pk["A1"]["Realisasi"], pk["A2"]["Target Tahunan"], pk["A3"]["Realisasi"]) == (1500, 100, 85)
+    assert "berformat persen dengan nilai 0,85; dibaca sebagai 85%" in pk["A3"]["Catatan Nilai"]
+    assert pk["A3"]["Catatan Nilai"].startswith("TW I: ")
+    assert pk["A1"]["Catatan Nilai"] is None and pk["A2"]["Catatan Nilai"] is None
+    sh = openpyxl.load_workbook(ws.root / REKAP)["Pengukuran Kinerja"]
+    hr = next(r for r in range(1, 30) if sh.cell(r, 1).value == "Bidang")
+    col = headers_at(sh, hr)
+    row = next(r for r in range(hr + 1, sh.max_row + 1) if sh.cell(r, col["Kode Indikator"]).value == "A3")
+    comment = sh.cell(row, col["Realisasi TW I"]).comment
+    assert comment is not None and "dibaca sebagai 85%" in comment.text
+
+    # the confirmation workbook: one row each, with what an answer means
+    a = Answers(ws)
+    assert [(r["Kode Indikator"], r["Kode Temuan"], r["Nilai"], r["Jenis Nilai"]) for r in a.rows()] == [
+        ("A1", "ANGKA_AMBIGU", "1.500", "Realisasi TW I"),
+        ("A2", "TARGET_DIUBAH", "150", "Target (usulan, bila Perbaiki)")]
+    text = a.instructions()
+    assert "TARGET_DIUBAH" in text and "target master perlu diubah" in text and "ANGKA_AMBIGU" in text
+
+    # status (text and JSON) and the run summary count them, per code
+    st = invoke(ws, "status", "--periode", "2025-TW1")
+    assert "Perlu konfirmasi per kode: ANGKA_AMBIGU 1 · TARGET_DIUBAH 1" in st.output
+    data = json.loads(invoke(ws, "status", "--periode", "2025-TW1", "--json").output)
+    assert data["jumlah"]["temuan_terbuka"] == 2
+    assert data["jumlah"]["per_kode"] == {"ANGKA_AMBIGU": 1, "TARGET_DIUBAH": 1}
+    summary = invoke(ws, "run", "--periode", "2025-TW1").output
+    assert "Perlu konfirmasi per kode: ANGKA_AMBIGU 1 · TARGET_DIUBAH 1" in summary
+
+    # answered: Benar alone confirms a reading; Perbaiki on a target is a proposal, the master's target stays
+    a.answer("A1", "ANGKA_AMBIGU", "Benar")
+    a.answer("A2", "TARGET_DIUBAH", "Perbaiki", 150, "Ada tambahan kegiatan dari APBD Perubahan")
+    a.drop()
+    out = run_json(ws)
+    [konf] = [f for f in out["files"] if f["hasil"] == "konfirmasi"]
+    assert konf["pesan"].startswith("2 dikonfirmasi, 0 dikoreksi, 0 tanggapan tidak valid")
+    assert "mengusulkan target master A2 diubah menjadi 150: Ada tambahan kegiatan" in konf["pesan"]
+    rows = read_sheet(ws.root / REKAP, "Perlu Konfirmasi")
+    assert [(r["Kode Temuan"], r["Status"], r["Tanggapan"], r["Penjelasan"]) for r in rows] == [
+        ("ANGKA_AMBIGU", "Dikonfirmasi", "Benar", ""),
+        ("TARGET_DIUBAH", "Dikonfirmasi", "Perbaiki", "Ada tambahan kegiatan dari APBD Perubahan (usulan target: 150)")]
+    pk = read_sheet(ws.root / REKAP, "Pengukuran Kinerja", key="Kode Indikator")
+    assert (pk["A1"]["Realisasi"], pk["A2"]["Target Tahunan"]) == (1500, 100)
+    data = json.loads(invoke(ws, "status", "--periode", "2025-TW1", "--json").output)
+    [sek] = [b for b in data["bidang"] if b["kode_bidang"] == "SEK"]
+    assert (sek["status"], sek["temuan_terbuka"], sek["per_kode"]) == ("Diterima (Terlambat)", 0, {})
+    assert not (ws.root / KONF).exists()  # nothing left to answer
+
+
+def test_target_perbaiki_needs_a_reason(ws):
+    filled(ws, "SEK", {"A1": {"Realisasi": 1800}, "A2": {"Realisasi": 100, "Target Tahunan": 150}}, "kk.xlsx")
+    run_json(ws)
+    a = Answers(ws)
+    a.answer("A2", "TARGET_DIUBAH", "Perbaiki", 150)
+    a.drop()
+    run_json(ws)
+    b = Answers(ws)
+    [notice] = [r for r in b.rows() if r["Kode Temuan"] == "TANGGAPAN_TIDAK_VALID"]
+    assert "target master perlu diubah: tulis alasannya di Penjelasan" in notice["Pesan"]
+    assert f"Jawab lagi di Konfirmasi!{b.cell('A2', 'TARGET_DIUBAH', 'Penjelasan')} lembar ini" in notice["Pesan"]
+
+
+def test_a_newer_value_closes_angka_ambigu(ws):
+    # a correction of another finding on the same cell replaces the ambiguous value: no longer true
+    filled(ws, "SEK", {"A1": {"Realisasi": "1.500", "Faktor Penghambat": OK}, "A2": {"Realisasi": 100},
+                       "A3": {"Realisasi": 90}}, "kk.xlsx")
+    filled(ws, "IKP", {"B1": {"Realisasi": "1.500"}, "B2": {"Realisasi": 10}}, "kk_ikp.xlsx")
+    run_json(ws)
+    assert ("B1", "ANGKA_AMBIGU", "peringatan", "Terbuka") in konfirmasi_rows(ws)
+    assert ("B1", "CAPAIAN_TINGGI", "peringatan", "Terbuka") in konfirmasi_rows(ws)
+    a = Answers(ws, "outbox/konfirmasi/2025-TW1/konfirmasi_IKP_2025-TW1.xlsx")
+    a.answer("B1", "CAPAIAN_TINGGI", "Perbaiki", 12, "salah ketik")
+    a.drop("konfirmasi_IKP_2025-TW1.xlsx")
+    run_json(ws)
+    rows = konfirmasi_rows(ws)
+    assert ("B1", "ANGKA_AMBIGU", "peringatan", "Selesai") in rows
+    assert ("B1", "CAPAIAN_TINGGI", "peringatan", "Dikoreksi") in rows
+
+    # a new kertas kerja where the value reads the same in every locale closes it too
+    assert ("A1", "ANGKA_AMBIGU", "peringatan", "Terbuka") in konfirmasi_rows(ws)
+    filled(ws, "SEK", {"A1": {"Realisasi": "1.500,0", "Faktor Penghambat": OK}, "A2": {"Realisasi": 100},
+                       "A3": {"Realisasi": 90}}, "kk_2.xlsx")
+    out = run_json(ws)
+    assert [r for r in konfirmasi_rows(ws) if r[0].startswith("A")] == []
+    [sek] = [r for r in out["status"]["2025-TW1"] if r["kode_bidang"] == "SEK"]
+    assert (sek["status"], sek["per_kode"]) == ("Diterima (Terlambat)", {})
+    assert read_sheet(ws.root / REKAP, "Pengukuran Kinerja", key="Kode Indikator")["A1"]["Realisasi"] == 1500
+    with Ledger.open(ws.ledger_path) as ledger:
+        old = [r["status"] for r in ledger.findings(periode="2025-TW1", current_only=False)
+               if r["kode"] == "ANGKA_AMBIGU" and r["kode_indikator"] == "A1"]
+    assert old == ["Selesai"]  # not left open in the ledger either
