@@ -520,9 +520,21 @@ class _Processor:
             self.ledger.record_findings(self.run_id, [finding], file_id=file_id)
         crash_point("setelah_commit")
         self._move(entry.path, dest, _reason_text(finding.message, name))
+        self._touch_rejected(finding)
         self.report.files.append(FileOutcome(name, "ditolak", kode=finding.code, pesan=finding.message,
                                              kode_bidang=finding.bidang, periode=finding.periode,
                                              lokasi=self._rel(dest)))
+
+    def _touch_rejected(self, finding: F.Finding) -> None:
+        """A rejected file of a known period shows in that period's rekap (Galat Validasi, Status): rebuild it."""
+        from kinerja_batch.periode import parse_periode
+
+        try:
+            p = parse_periode(finding.periode) if finding.periode else None
+        except ValueError:
+            return
+        if p is not None and p in self.periods:
+            self.touched.add(p)
 
     def _accept(self, entry: InboxEntry, sha: str, parsed: Any) -> None:
         name = entry.path.name

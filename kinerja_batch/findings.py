@@ -75,6 +75,13 @@ CATALOG: dict[str, Code] = {
            "dan rekap finalnya sudah ditandatangani; data baru tidak diterima lagi. Bila data ini memang harus "
            "masuk, minta Subbag Perencanaan membuka kembali periodenya (kinerja-batch buka --periode "
            "{periode_teks} --alasan ...), lalu taruh berkas ini kembali di inbox/."),
+        _c("BIDANG_TIDAK_COCOK", GALAT, BERKAS, "Bidang tidak cocok",
+           "Berkas '{file}' tidak diterima: {detail}. Data yang sudah diterima sebelumnya tidak diubah. "
+           "{saran}"),
+        _c("LEMBAR_GANDA", GALAT, BERKAS, "Beberapa lembar isian",
+           "Berkas '{file}' berisi lebih dari satu lembar isian ({detail}); tidak jelas lembar mana yang "
+           "dikirim, jadi berkas tidak diterima dan data yang sudah diterima sebelumnya tidak diubah. Hapus "
+           "lembar salinan sehingga hanya satu lembar Kertas Kerja, lalu kirim kembali."),
         _c("TIDAK_ADA_ISIAN", GALAT, BERKAS, "Tidak ada isian",
            "Kertas kerja '{file}' belum berisi realisasi sama sekali. Isi kolom Realisasi, simpan, lalu kirim "
            "kembali."),

@@ -58,6 +58,8 @@ class RawWorkbook:
     title_text: str = ""
     cells: dict[str, CellInfo] = field(default_factory=dict)  # 'J14' -> what calamine cannot tell
     date1904: bool = False  # the workbook counts dates from 1904 (old Mac Excel)
+    # further sheets with a kertas kerja header row: sheet name -> the values of its Kode Indikator column
+    other_entry_sheets: dict[str, list[Any]] = field(default_factory=dict)
 
     def column(self, header: str) -> int | None:
         return self.columns.get(normalise_header(header))
@@ -160,6 +162,13 @@ def _find_entry_sheet(wb: Any, names: list[str], out: RawWorkbook, max_rows: int
         for i, row in enumerate(rows[:HEADER_SCAN_ROWS]):
             normalised = [normalise_header(v) if isinstance(v, str) else "" for v in row]
             present = set(normalised)
+            if out.sheet and present >= _KK_HEADERS:
+                # a second entry sheet (a colleague's sheet copied in): never dropped silently, identify decides
+                c = normalised.index(normalise_header(layout.H_KODE))
+                out.other_entry_sheets[name] = [r[c] for r in rows[i + 1:] if c < len(r) and r[c] not in ("", None)]
+                break
+            if out.sheet:
+                continue
             if present >= _KK_HEADERS or present >= _KONF_HEADERS:
                 out.sheet = name
                 out.header_row = i + 1
@@ -173,7 +182,7 @@ def _find_entry_sheet(wb: Any, names: list[str], out: RawWorkbook, max_rows: int
                     str(v) for r in rows[:i] for v in r if isinstance(v, str) and v.strip()
                 )
                 out.rows = [(i + 2 + k, list(r)) for k, r in enumerate(rows[i + 1 :]) if _has_content(r)]
-                return
+                break
 
 
 def _has_content(row: list[Any]) -> bool:

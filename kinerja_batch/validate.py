@@ -69,6 +69,8 @@ def identify(
     else:
         kode_bidang = _bidang_from_codes(raw, master, file)
         by_meta = False
+    if raw.kind == layout.KIND_KERTAS_KERJA:
+        _one_bidang(raw, master, file, kode_bidang, meta_periode)
     text_periode = meta_periode or raw.periode_from_title() or (str(periode_hint) if periode_hint else "")
     if not text_periode:
         raise Rejected(F.make("PERIODE_TIDAK_DIKENAL", file=file, value="(tidak ada)", bidang=kode_bidang,
@@ -98,9 +100,71 @@ def _bidang_from_codes(raw: RawWorkbook, master: Master, file: str) -> str:
         return next(iter(seen))
     if not seen:
         detail = "tidak ada metadata dan tidak ada kode indikator yang dikenal di master"
+        raise Rejected(F.make("BUKAN_KERTAS_KERJA", file=file, detail=detail))
+    raise Rejected(F.make(
+        "BIDANG_TIDAK_COCOK", file=file, detail="berkas tanpa metadata ini berisi kode indikator beberapa bidang ("
+                                                + _owners(master, seen) + ")",
+        saran="Gunakan templat kertas kerja masing-masing bidang dan kirim kembali satu berkas per bidang."))
+
+
+def _bidang_of_codes(codes: Iterable[Any], master: Master) -> dict[str, int]:
+    """How many of these indicator codes each bidang of the master owns."""
+    by_code = master.indikator_by_code()
+    seen: dict[str, int] = {}
+    for v in codes:
+        kode = kode_text(v)
+        if kode in by_code:
+            b = str(by_code[kode]["kode_bidang"])
+            seen[b] = seen.get(b, 0) + 1
+    return seen
+
+
+def _named(master: Master, kode_bidang: str) -> str:
+    try:
+        return f"{kode_bidang} ({master.bidang_info(kode_bidang)['nama_bidang']})"
+    except (KeyError, IndexError):
+        return kode_bidang
+
+
+def _owners(master: Master, seen: dict[str, int]) -> str:
+    return ", ".join(f"{_named(master, b)}: {n} kode" for b, n in sorted(seen.items()))
+
+
+def _one_bidang(raw: RawWorkbook, master: Master, file: str, kode_bidang: str, periode: str) -> None:
+    """A kertas kerja changes only its own bidang: its metadata and its indicator codes must name the same
+    one bidang, in one entry sheet (domain §6a). Otherwise the whole file is rejected, naming who owns what,
+    so that it never supersedes (and empties) a good submission."""
+    seen = _bidang_of_codes((raw.value(values, layout.H_KODE) for _, values in raw.rows), master)
+    if raw.other_entry_sheets:
+        sheets = {raw.sheet: seen, **{name: _bidang_of_codes(codes, master)
+                                      for name, codes in raw.other_entry_sheets.items()}}
+        parts = [f"lembar '{name}' berisi kode indikator " + (_owners(master, owners) if owners else
+                                                              "yang tidak dikenal di master")
+                 for name, owners in sheets.items()]
+        owners_all = {b for owners in sheets.values() for b in owners}
+        if owners_all <= {kode_bidang}:
+            raise Rejected(F.make("LEMBAR_GANDA", file=file, bidang=kode_bidang, periode=periode,
+                                  detail="; ".join(parts)))
+        raise Rejected(F.make(
+            "BIDANG_TIDAK_COCOK", file=file, bidang=kode_bidang, periode=periode, value=kode_bidang,
+            detail=f"berkas ini milik bidang {_named(master, kode_bidang)} tetapi berisi beberapa lembar isian: "
+                   + "; ".join(parts),
+            saran="Setiap bidang mengisi kertas kerjanya sendiri (templat bidang itu): hapus lembar milik bidang "
+                  "lain dari berkas ini, lalu kirim kembali; lembar bidang lain dikirim oleh bidang itu sendiri."))
+    others = {b: n for b, n in seen.items() if b != kode_bidang}
+    if not others and seen:
+        return
+    if not seen:
+        detail = (f"metadatanya menyebut bidang {_named(master, kode_bidang)}, tetapi tidak satu pun kode "
+                  "indikatornya milik bidang itu di master")
     else:
-        detail = "kode indikatornya berasal dari beberapa bidang (" + ", ".join(sorted(seen)) + ")"
-    raise Rejected(F.make("BUKAN_KERTAS_KERJA", file=file, detail=detail))
+        detail = (f"metadatanya menyebut bidang {_named(master, kode_bidang)}, tetapi kode indikatornya milik "
+                  + _owners(master, seen))
+    raise Rejected(F.make(
+        "BIDANG_TIDAK_COCOK", file=file, bidang=kode_bidang, periode=periode, value=kode_bidang, detail=detail,
+        saran=f"Isi templat kertas kerja bidang {kode_bidang} sendiri, dengan baris indikator bidang itu saja "
+              "(bukan templat atau baris bidang lain), lalu kirim kembali. Bila master indikator baru saja diubah, "
+              "minta templat terbaru ke Subbag Perencanaan."))
 
 
 def kode_text(v: Any) -> str:

@@ -630,6 +630,35 @@ def _delete_row(s: Sheet) -> None:
     s.ws.delete_rows(s.rows["2.16.01.2.01.0006-a"])
 
 
+def _copy_sheet_in(kit: Kit, bidang: str | None, title: str) -> Callable[[Sheet], None]:
+    """Copy a kertas kerja sheet into the workbook as a second entry sheet: another bidang's filled sheet
+    (``bidang``), or a copy of the workbook's own sheet (``None``)."""
+    def edit(s: Sheet) -> None:
+        if bidang is None:
+            s.wb.copy_worksheet(s.ws).title = title
+            return
+        import openpyxl
+
+        other = openpyxl.load_workbook(kit.template(bidang, "2025-TW1"))[KK_SHEET]
+        target = s.wb.create_sheet(title)
+        for row in other.iter_rows():
+            for cell in row:
+                if cell.value is not None:
+                    target.cell(cell.row, cell.column).value = cell.value
+        hr, cols = header_columns(other)
+        target.cell(hr + 1, cols[REAL]).value = 4
+
+    return edit
+
+
+def _check_good_submission_kept(o: Outcome) -> None:
+    """The rejected file never supersedes the SEK submission that holds the good values."""
+    row = o.corpus.con.execute(
+        "SELECT f.nama_asli FROM submissions s JOIN files f ON f.id = s.file_id WHERE s.kode_bidang = 'SEK'"
+        " AND s.periode = '2025-TW1' AND s.superseded_by IS NULL").fetchone()
+    assert row is not None and row["nama_asli"] != o.file_row["nama_asli"]
+
+
 def _truncated(kit: Kit) -> bytes:
     data = kit.kk({"T-01": 2.5})
     return data[: int(len(data) * 0.6)]
@@ -777,6 +806,19 @@ CASES: list[Case] = [
     Case("meta_periode", "metadata edited to a period not collected", "rejected", "sek_2019.xlsx",
          lambda k, n: k.put(n, k.kk(edit=_edit_meta("periode", "2019-TW3"))), "ditolak", "PERIODE_TIDAK_DIKENAL",
          "'2019-TW3'"),
+    Case("bidang_tidak_cocok", "another bidang's template filled and its metadata set to one's own bidang",
+         "rejected naming both bidang; the good submission stays", "sek_isi_templat_ikp.xlsx",
+         lambda k, n: k.put(n, k.kk({"IKU-01": 3.1}, bidang="IKP", edit=_edit_meta("kode_bidang", "SEK"))),
+         "ditolak", "BIDANG_TIDAK_COCOK", "menyebut bidang SEK (Sekretariat), tetapi kode indikatornya milik IKP",
+         _check_good_submission_kept),
+    Case("lembar_bidang_lain", "a colleague's kertas kerja sheet copied into one's own file",
+         "rejected naming which sheet belongs to which bidang; nothing superseded", "sek_dua_lembar.xlsx",
+         lambda k, n: k.put(n, k.kk({"T-01": 3.4}, edit=_copy_sheet_in(k, "IKP", "Isian IKP"))), "ditolak",
+         "BIDANG_TIDAK_COCOK", "lembar 'Isian IKP' berisi kode indikator IKP", _check_good_submission_kept),
+    Case("lembar_salinan", "the entry sheet duplicated in the same file", "rejected: which sheet counts is unclear",
+         "sek_lembar_salinan.xlsx",
+         lambda k, n: k.put(n, k.kk({"T-01": 3.45}, edit=_copy_sheet_in(k, None, "Kertas Kerja (2)"))), "ditolak",
+         "LEMBAR_GANDA", "lembar 'Kertas Kerja (2)' berisi kode indikator SEK", _check_good_submission_kept),
     Case("tidak_ada_isian", "kertas kerja sent back unfilled", "rejected", "statsan_kosong.xlsx",
          lambda k, n: k.put(n, k.template("STATSAN", "2025-TW1").read_bytes()), "ditolak", "TIDAK_ADA_ISIAN",
          "belum berisi realisasi"),

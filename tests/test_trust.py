@@ -233,3 +233,102 @@ def test_a_newer_value_closes_angka_ambigu(ws):
         old = [r["status"] for r in ledger.findings(periode="2025-TW1", current_only=False)
                if r["kode"] == "ANGKA_AMBIGU" and r["kode_indikator"] == "A1"]
     assert old == ["Selesai"]  # not left open in the ledger either
+
+
+# ------------------------------------------------------------------------------------------------
+# §2 a file changes only its own bidang and period
+
+
+def _with_meta(path: Path, **meta: str) -> None:
+    wb = openpyxl.load_workbook(path)
+    sh = wb["_kinerja_meta"]
+    for row in sh.iter_rows(min_col=1, max_col=2):
+        if row[0].value in meta:
+            row[1].value = meta[row[0].value]
+    wb.save(path)
+    age(path)
+
+
+def test_a_file_of_another_bidang_never_replaces_a_good_submission(ws):
+    filled(ws, "SEK", {"A1": {"Realisasi": 1800, "Faktor Penghambat": OK}, "A2": {"Realisasi": 100},
+                       "A3": {"Realisasi": 90}}, "sek_baik.xlsx")
+    run_json(ws)
+    # SEK filled IKP's template and set the hidden metadata to its own bidang
+    bad = filled(ws, "IKP", {"B1": {"Realisasi": 9}, "B2": {"Realisasi": 9}}, "sek_salah_templat.xlsx")
+    _with_meta(bad, kode_bidang="SEK")
+    out = run_json(ws)
+    [f] = out["files"]
+    assert (f["hasil"], f["kode"]) == ("ditolak", "BIDANG_TIDAK_COCOK")
+    assert "metadatanya menyebut bidang SEK (Bidang SEK), tetapi kode indikatornya milik IKP (Bidang IKP): 2 kode" \
+        in f["pesan"]
+    assert "Data yang sudah diterima sebelumnya tidak diubah" in f["pesan"] and "lalu kirim kembali" in f["pesan"]
+    reason = (ws.ditolak / "sek_salah_templat.xlsx.alasan.txt").read_text(encoding="utf-8")
+    assert "tetapi kode indikatornya milik IKP" in reason
+    # the good values are still what the rekap shows, and SEK is still 'Diterima'
+    pk = read_sheet(ws.root / REKAP, "Pengukuran Kinerja", key="Kode Indikator")
+    assert (pk["A1"]["Realisasi"], pk["A2"]["Realisasi"], pk["A3"]["Realisasi"]) == (1800, 100, 90)
+    assert (pk["B1"]["Realisasi"], pk["B2"]["Realisasi"]) == (None, None)
+    status = {r["Bidang"]: r for r in read_sheet(ws.root / REKAP, "Status Pengumpulan")}
+    assert (status["SEK"]["Status"], status["SEK"]["Berkas"]) == ("Diterima (Terlambat)", "sek_baik.xlsx")
+    galat = [(g["Berkas"], g["Kode"]) for g in read_sheet(ws.root / REKAP, "Galat Validasi")]
+    assert ("sek_salah_templat.xlsx", "BIDANG_TIDAK_COCOK") in galat
+
+
+def test_rows_of_another_bidang_pasted_in_are_rejected(ws):
+    # SEK's own file, with IKP's row pasted below its own
+    path = filled(ws, "SEK", {"A1": {"Realisasi": 1800}, "A2": {"Realisasi": 100}}, "sek_tempel.xlsx")
+    wb = openpyxl.load_workbook(path)
+    sh = wb["Kertas Kerja"]
+    col = headers_at(sh, 8)
+    last = max(r for r in range(9, sh.max_row + 1) if sh.cell(r, col["Kode Indikator"]).value)
+    sh.cell(last + 1, col["Kode Indikator"]).value = "B1"
+    sh.cell(last + 1, col["Realisasi"]).value = 7
+    wb.save(path)
+    age(path)
+    [f] = run_json(ws)["files"]
+    assert (f["hasil"], f["kode"]) == ("ditolak", "BIDANG_TIDAK_COCOK")
+    assert "kode indikatornya milik IKP (Bidang IKP): 1 kode, SEK (Bidang SEK): 3 kode" in f["pesan"]
+
+
+def test_several_entry_sheets_are_accounted_for(ws):
+    # one file holding SEK's and IKP's sheets: rejected, naming whose sheet is whose
+    path = filled(ws, "SEK", {"A1": {"Realisasi": 1800}}, "dua_bidang.xlsx")
+    wb = openpyxl.load_workbook(path)
+    other = openpyxl.load_workbook(ws.template_path("IKP", P))["Kertas Kerja"]
+    copy = wb.create_sheet("IKP")
+    for row in other.iter_rows():
+        for cell in row:
+            if cell.value is not None:
+                copy.cell(cell.row, cell.column).value = cell.value
+    wb.save(path)
+    age(path)
+    [f] = run_json(ws)["files"]
+    assert (f["hasil"], f["kode"]) == ("ditolak", "BIDANG_TIDAK_COCOK")
+    assert ("lembar 'Kertas Kerja' berisi kode indikator SEK (Bidang SEK): 3 kode; lembar 'IKP' berisi kode "
+            "indikator IKP (Bidang IKP): 2 kode") in f["pesan"]
+    # the same sheet twice: which one counts is unclear
+    path = filled(ws, "SEK", {"A1": {"Realisasi": 1800}}, "salinan.xlsx")
+    wb = openpyxl.load_workbook(path)
+    wb.copy_worksheet(wb["Kertas Kerja"]).title = "Cadangan"
+    wb.save(path)
+    age(path)
+    [f] = run_json(ws)["files"]
+    assert (f["hasil"], f["kode"]) == ("ditolak", "LEMBAR_GANDA")
+    assert "lembar 'Cadangan' berisi kode indikator SEK (Bidang SEK): 3 kode" in f["pesan"]
+    st = json.loads(invoke(ws, "status", "--periode", "2025-TW1", "--json").output)
+    assert {b["kode_bidang"]: b["status"] for b in st["bidang"]} == {"SEK": "Ditolak", "IKP": "Belum Mengumpulkan"}
+
+
+def test_a_file_without_metadata_holding_two_bidang_names_both(ws):
+    path = filled(ws, "SEK", {"A1": {"Realisasi": 1800}}, "tanpa_meta.xlsx")
+    wb = openpyxl.load_workbook(path)
+    del wb["_kinerja_meta"]
+    sh = wb["Kertas Kerja"]
+    col = headers_at(sh, 8)
+    sh.cell(12, col["Kode Indikator"]).value = "B1"
+    sh.cell(12, col["Realisasi"]).value = 3
+    wb.save(path)
+    age(path)
+    [f] = json.loads(invoke(ws, "run", "--json", "--periode", "2025-TW1").output)["files"]
+    assert (f["hasil"], f["kode"]) == ("ditolak", "BIDANG_TIDAK_COCOK")
+    assert "beberapa bidang (IKP (Bidang IKP): 1 kode, SEK (Bidang SEK): 3 kode)" in f["pesan"]
