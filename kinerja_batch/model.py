@@ -48,8 +48,8 @@ class PeriodData:
     keadaan: str = "terbuka"
     penutupan: dict[str, Any] | None = None
     sidik: str = ""  # the ledger fingerprint of the data shown (Info Proses)
-    # info notes of the year's current submissions up to this period, per indicator: [(quarter, message)]
-    catatan: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
+    # info notes of the year's current submissions up to this period, per indicator: [(quarter, code, message)]
+    catatan: dict[str, list[tuple[int, str, str]]] = field(default_factory=dict)
 
     @property
     def final(self) -> bool:
@@ -132,17 +132,18 @@ def open_items(data: PeriodData) -> list[tuple[str, str]]:
 
 
 def value_notes(ledger: Ledger, periode: Periode, this_period: list[dict[str, Any]] | None = None
-                ) -> dict[str, list[tuple[int, str]]]:
+                ) -> dict[str, list[tuple[int, str, str]]]:
     """The info notes (a value read differently from how it was typed) of the current submissions of the
-    year's quarters up to ``periode``, per indicator: ``[(quarter, message)]`` (``Catatan Nilai`` in the rekap)."""
-    out: dict[str, list[tuple[int, str]]] = {}
+    year's quarters up to ``periode``, per indicator: ``[(quarter, code, message)]`` (``Catatan Nilai`` in the
+    rekap)."""
+    out: dict[str, list[tuple[int, str, str]]] = {}
     for tw in range(1, periode.tw + 1):
         p = Periode(periode.tahun, tw)
         rows = this_period if (p == periode and this_period is not None) else [
             dict(r) for r in ledger.findings(periode=str(p))]
         for f in rows:
             if is_note(f["kode"], f["level"]) and f["kode_indikator"] and f["status"] == F.TERBUKA:
-                out.setdefault(f["kode_indikator"], []).append((tw, str(f["pesan"])))
+                out.setdefault(f["kode_indikator"], []).append((tw, str(f["kode"]), str(f["pesan"])))
     return out
 
 

@@ -145,7 +145,7 @@ def test_cell_warnings_are_confirmation_items_and_info_sits_beside_its_value(ws)
     pk = read_sheet(ws.root / REKAP, "Pengukuran Kinerja", key="Kode Indikator")
     assert (pk["A1"]["Realisasi"], pk["A2"]["Target Tahunan"], pk["A3"]["Realisasi"]) == (1500, 100, 85)
     assert "berformat persen dengan nilai 0,85; dibaca sebagai 85%" in pk["A3"]["Catatan Nilai"]
-    assert pk["A3"]["Catatan Nilai"].startswith("TW I: ")
+    assert pk["A3"]["Catatan Nilai"].startswith("TW I – Skala persen disesuaikan: ")
     assert pk["A1"]["Catatan Nilai"] is None and pk["A2"]["Catatan Nilai"] is None
     sh = openpyxl.load_workbook(ws.root / REKAP)["Pengukuran Kinerja"]
     hr = next(r for r in range(1, 30) if sh.cell(r, 1).value == "Bidang")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from kinerja_batch import layout
+from kinerja_batch.findings import CATALOG
 from kinerja_batch.periode import ROMAN
 from kinerja_batch.rekap.base import RekapBase
 from kinerja_batch.rekap.cells import (
@@ -212,11 +213,12 @@ class PengukuranSheet(RekapBase):
         self.print_setup(ws, landscape=True, repeat=(hr, hr), last_row=max(last, hr), last_col=c_status,
                          key_cols=(0, col["Indikator Kinerja"]))
 
-    def _value_notes(self, ws: Any, r: int, c_tw: list[int], c_note: int, notes: list[tuple[int, str]],
+    def _value_notes(self, ws: Any, r: int, c_tw: list[int], c_note: int, notes: list[tuple[int, str, str]],
                      fmt: Any) -> None:
         """An info beside the value it changed: a cell note on that quarter's Realisasi and the text in
         ``Catatan Nilai`` (so that no number differs silently from what was typed)."""
-        texts = [f"TW {ROMAN[tw]}: {pesan}" for tw, pesan in notes]
+        texts = [f"TW {ROMAN[tw]} – {CATALOG[kode].title}: {pesan}" for tw, kode, pesan in notes]
         self.put(ws, r, c_note, "\n".join(texts), fmt)
-        for tw, pesan in notes:
-            ws.write_comment(r, c_tw[tw - 1], pesan, {"author": "kinerja-batch", "x_scale": 2, "y_scale": 1.5})
+        for tw, kode, pesan in notes:
+            ws.write_comment(r, c_tw[tw - 1], f"{CATALOG[kode].title}: {pesan}",
+                             {"author": "kinerja-batch", "x_scale": 2, "y_scale": 1.5})
