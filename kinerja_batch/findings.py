@@ -90,8 +90,8 @@ CATALOG: dict[str, Code] = {
            "diarsipkan tanpa diproses ulang."),
         # ---- cell level, galat: the value is not used
         _c("BUKAN_ANGKA", GALAT, SEL, "Bukan angka",
-           "Nilai '{value}' di {place} (indikator {kode}) bukan angka. Tulis angka saja, misalnya 75,5 atau "
-           "1.250.000, tanpa kata-kata; penjelasan ditulis di kolom Keterangan."),
+           "Nilai '{value}' di {place} (indikator {kode}) bukan angka. Tulis angka saja tanpa pemisah ribuan, "
+           "misalnya 75,5 atau 1250000, tanpa kata-kata; penjelasan ditulis di kolom Keterangan."),
         _c("NILAI_NEGATIF", GALAT, SEL, "Nilai negatif",
            "Nilai {value} di {place} (indikator {kode}) negatif. Realisasi dan anggaran tidak boleh negatif; "
            "perbaiki angkanya."),

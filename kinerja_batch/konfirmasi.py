@@ -142,7 +142,7 @@ def instructions() -> list[str]:
         "Untuk setiap baris pilih Tanggapan di kolom kuning: \"Benar\" bila data sudah benar, lalu tulis "
         "alasannya di kolom Penjelasan (wajib); atau \"Perbaiki\" bila data salah, lalu tulis nilai yang benar "
         "di kolom Nilai Koreksi (Penjelasan boleh diisi).",
-        "Nilai Koreksi diisi angka saja (misalnya 75,5 atau 1.250.000) untuk nilai yang disebut di kolom "
+        "Nilai Koreksi diisi angka saja, tanpa pemisah ribuan (misalnya 75,5 atau 1250000), untuk nilai yang disebut di kolom "
         "Jenis Nilai: realisasi TRIWULAN INI (indikator Kumulatif: hasil selama triwulan ini saja, bukan "
         "s.d. triwulan ini), atau realisasi anggaran triwulan ini dalam rupiah. Persen ditulis 0-100.",
         "Baris galat (misalnya BUKAN_ANGKA) berisi nilai yang tidak dapat dipakai: jawab \"Perbaiki\" dengan "

@@ -276,7 +276,9 @@ class _Writer:
         steps = [
             "Buka lembar \"Kertas Kerja\". Isi hanya sel berwarna kuning; sel lain terkunci.",
             f"Kolom \"Realisasi\": capaian kinerja {self.periode.label} sesuai satuan indikator. Tulis angka "
-            "saja (misalnya 75,5 atau 1.250). Persen ditulis 0-100 (85 berarti 85%), bukan 0,85.",
+            "saja, TANPA pemisah ribuan: 1250 atau 2500000, bukan 1.250 atau 2.500.000 (titik dan koma dibaca "
+            "berbeda oleh Excel berbahasa Indonesia dan Inggris). Pecahan ditulis dengan satu tanda desimal: koma "
+            "atau titik (75,5 atau 75.5), keduanya dibaca 75,5. Persen ditulis 0-100 (85 berarti 85%), bukan 0,85.",
             "Kolom \"Realisasi Anggaran (Rp)\": uang yang dibelanjakan SELAMA triwulan ini saja (bukan kumulatif). "
             "Beberapa indikator dari satu uraian (program/kegiatan/sub kegiatan) berbagi satu pagu: anggarannya "
             "diisi sekali, pada baris pertama uraian itu.",
@@ -377,7 +379,8 @@ class _Writer:
         r_col = layout.col_letter(col[layout.H_REALISASI])
         rng = f"${r_col}${first + 1}:${r_col}${last + 1}" if n else f"${r_col}${first + 1}"
         # a new kertas kerja has no realisasi yet, so the cached count is 0
-        ws.write_formula(5, 0, f'="Terisi "&COUNTA({rng})&" dari {n} indikator"', f["counter"], f"Terisi 0 dari {n} indikator")
+        ws.write_formula(5, 0, f'="Terisi "&{accepted_count(rng)}&" dari {n} indikator"', f["counter"],
+                         f"Terisi 0 dari {n} indikator")
         ws.write_string(
             6, 0,
             "Isi hanya sel kuning. Kolom biru dihitung otomatis. Petunjuk lengkap ada di lembar \"Petunjuk\".",
@@ -515,7 +518,8 @@ class _Writer:
                 "ignore_blank": True,
                 "input_title": title[:32],
                 "input_message": (
-                    "Isi angka >= 0, tanpa satuan atau kata-kata. Persen ditulis 0-100."
+                    "Isi angka >= 0 tanpa pemisah ribuan (1250, bukan 1.250), tanpa satuan atau kata-kata. "
+                    "Persen ditulis 0-100."
                     if header == layout.H_REALISASI
                     else "Isi rupiah yang dibelanjakan selama triwulan ini, angka >= 0."
                 )[:255],
@@ -581,6 +585,16 @@ class _Writer:
             "comments": "Dibuat oleh kinerja-batch; jangan ubah lembar, kolom atau kode indikator.",
             "created": self.now,
         })
+
+
+def accepted_count(rng: str) -> str:
+    """A formula counting the cells of ``rng`` the run will accept as a realisasi (domain §5), not COUNTA: a
+    number >= 0, or text that is a number once its separators, ``Rp`` and spaces are taken out (``75,5``,
+    ``1.500``, ``Rp 2.000``, ``85%``). A word, ``-``, a negative number or an error cell is not filled. Every
+    factor is an IS* test, so an error cell in the range never turns the counter into an error."""
+    stripped = f'SUBSTITUTE(SUBSTITUTE(SUBSTITUTE(SUBSTITUTE(UPPER({rng}),"RP",""),".",""),",","")," ","")'
+    return (f'(COUNTIF({rng},">=0")+SUMPRODUCT(ISTEXT({rng})*ISNUMBER(-{stripped})'
+            f'*(1-ISNUMBER(SEARCH("-",{rng})))))')
 
 
 def _records(frame: pd.DataFrame) -> list[Any]:

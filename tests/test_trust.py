@@ -332,3 +332,60 @@ def test_a_file_without_metadata_holding_two_bidang_names_both(ws):
     [f] = json.loads(invoke(ws, "run", "--json", "--periode", "2025-TW1").output)["files"]
     assert (f["hasil"], f["kode"]) == ("ditolak", "BIDANG_TIDAK_COCOK")
     assert "beberapa bidang (IKP (Bidang IKP): 1 kode, SEK (Bidang SEK): 3 kode)" in f["pesan"]
+
+
+# ------------------------------------------------------------------------------------------------
+# §4 small trust breaks
+
+
+@pytest.mark.slow
+def test_counter_counts_what_the_run_accepts(workspace, tmp_path, soffice):
+    """'Terisi n dari m' as LibreOffice recalculates it equals what the run then accepts (a word is not filled)."""
+    from conftest import templates_for
+
+    w = workspace
+    path = templates_for(w, "2025-TW1", ["SEK"])["SEK"]
+    wb = openpyxl.load_workbook(path)
+    sh = wb["Kertas Kerja"]
+    col = headers_at(sh, 8)
+    typed = {"T-01": 3.05, "IKU-05": "tercapai", "2.16.01": "75,5", "2.16.01.2.01": "-",
+             "2.16.01.2.01.0001-a": -3, "2.16.01.2.01.0006-a": "#DIV/0!", "2.16.01.2.05.0009-a": "1.500",
+             "2.16.01.2.07.0005-a": "Rp 2.000.000"}
+    for r in range(9, sh.max_row + 1):
+        value = typed.get(sh.cell(r, col["Kode Indikator"]).value)
+        if value is not None:
+            cell = sh.cell(r, col["Realisasi"])
+            cell.value = value
+            if value == "#DIV/0!":
+                cell.data_type = "e"
+            elif isinstance(value, str):
+                cell.data_type = "s"
+    filled_path = tmp_path / "isi" / "kk_SEK.xlsx"
+    filled_path.parent.mkdir()
+    wb.save(filled_path)
+    [recalculated] = soffice([filled_path], "xlsx", tmp_path / "lo")
+    counter = openpyxl.load_workbook(recalculated, data_only=True)["Kertas Kerja"].cell(6, 1).value
+    assert counter == "Terisi 4 dari 9 indikator"
+    (w.ws.inbox / "kk_SEK.xlsx").write_bytes(filled_path.read_bytes())
+    age(w.ws.inbox / "kk_SEK.xlsx")
+    out = json.loads(CliRunner().invoke(cli, ["-w", str(w.ws.root), "run", "--json"]).output)
+    [f] = out["files"]
+    assert (f["hasil"], f["terisi"]) == ("diterima", 4)
+
+
+def test_petunjuk_examples_read_the_same_in_every_locale(workspace):
+    from conftest import templates_for
+
+    from kinerja_batch.numbers import parse_number
+
+    path = templates_for(workspace, "2025-TW1", ["SEK"])["SEK"]
+    sh = openpyxl.load_workbook(path)["Petunjuk"]
+    text = " ".join(str(c.value) for row in sh.iter_rows() for c in row if isinstance(c.value, str))
+    assert "misalnya 75,5 atau 1.250)" not in text
+    assert "TANPA pemisah ribuan: 1250 atau 2500000, bukan 1.250 atau 2.500.000" in text
+    assert "(75,5 atau 75.5), keduanya dibaca 75,5" in text
+    # the examples given as right are read as meant, without a warning, whichever separator a locale uses
+    for example, meant in (("1250", 1250), ("2500000", 2_500_000), ("75,5", 75.5), ("75.5", 75.5)):
+        parsed = parse_number(example)
+        assert (parsed.value, parsed.code) == (meant, None), example
+    assert parse_number("1.250").code == "ANGKA_AMBIGU"  # the example the Petunjuk warns against
