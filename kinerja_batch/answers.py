@@ -199,6 +199,9 @@ class _Apply:
         """Tanggapan empty while Nilai Koreksi or Penjelasan holds an answer: the finding stays open and the
         bidang is told, in its next workbook, where to choose Benar or Perbaiki."""
         target = None if tid is None else self.ledger.finding(tid)
+        if target is not None and target["kode"] == TIDAK_VALID:  # written on the notice's row: its finding
+            linked = finding_data(target).get("temuan_id")
+            target = None if linked is None else self.ledger.finding(int(linked))
         if target is None or target["kode_bidang"] != self.bidang or target["periode"] != self.periode \
                 or target["status"] != F.TERBUKA or target["kode"] == TIDAK_VALID:
             self.out.catatan.append(f"baris {excel_row}: Tanggapan kosong, dianggap belum dijawab")
