@@ -203,6 +203,16 @@ def test_target_perbaiki_needs_a_reason(ws):
     assert "target master perlu diubah: tulis alasannya di Penjelasan" in notice["Pesan"]
     assert f"Jawab lagi di Konfirmasi!{b.cell('A2', 'TARGET_DIUBAH', 'Penjelasan')} lembar ini" in notice["Pesan"]
 
+    # the reason written on the notice's own row, Tanggapan left empty: told again, about the same finding,
+    # pointing to the Tanggapan cell of the next workbook
+    b.sh.cell(notice["_row"], b.col["Penjelasan"]).value = "Target naik karena DAK"
+    b.drop()
+    run_json(ws)
+    c = Answers(ws)
+    [notice] = [r for r in c.rows() if r["Kode Temuan"] == "TANGGAPAN_TIDAK_VALID"]
+    assert "Tanggapan kosong, padahal Penjelasan diisi" in notice["Pesan"]
+    assert f"Jawab lagi di Konfirmasi!{c.cell('A2', 'TARGET_DIUBAH', 'Tanggapan')} lembar ini" in notice["Pesan"]
+
 
 def test_a_newer_value_closes_angka_ambigu(ws):
     # a correction of another finding on the same cell replaces the ambiguous value: no longer true
