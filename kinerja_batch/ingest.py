@@ -158,17 +158,13 @@ def _find_entry_sheet(wb: Any, names: list[str], out: RawWorkbook, max_rows: int
         if last_row > max_rows:
             raise ReadError("TERLALU_BESAR", f"lembar '{name}' berisi isian sampai baris {format_angka_ringkas(last_row)}"
                                              f", batas {format_angka_ringkas(max_rows)} baris")
+        if out.sheet:
+            _note_other_entry_sheet(sheet, name, out)
+            continue
         rows = sheet.to_python(skip_empty_area=False)
         for i, row in enumerate(rows[:HEADER_SCAN_ROWS]):
             normalised = [normalise_header(v) if isinstance(v, str) else "" for v in row]
             present = set(normalised)
-            if out.sheet and present >= _KK_HEADERS:
-                # a second entry sheet (a colleague's sheet copied in): never dropped silently, identify decides
-                c = normalised.index(normalise_header(layout.H_KODE))
-                out.other_entry_sheets[name] = [r[c] for r in rows[i + 1:] if c < len(r) and r[c] not in ("", None)]
-                break
-            if out.sheet:
-                continue
             if present >= _KK_HEADERS or present >= _KONF_HEADERS:
                 out.sheet = name
                 out.header_row = i + 1
@@ -183,6 +179,20 @@ def _find_entry_sheet(wb: Any, names: list[str], out: RawWorkbook, max_rows: int
                 )
                 out.rows = [(i + 2 + k, list(r)) for k, r in enumerate(rows[i + 1 :]) if _has_content(r)]
                 break
+
+
+def _note_other_entry_sheet(sheet: Any, name: str, out: RawWorkbook) -> None:
+    """A further sheet with a kertas kerja header row (a colleague's sheet copied in, a copy of one's own) is
+    never dropped silently: its indicator codes are kept for :func:`validate.identify` to decide. Only the
+    first rows are read unless the header row is there."""
+    head = sheet.to_python(skip_empty_area=False, nrows=HEADER_SCAN_ROWS)
+    for i, row in enumerate(head):
+        normalised = [normalise_header(v) if isinstance(v, str) else "" for v in row]
+        if set(normalised) >= _KK_HEADERS:
+            c = normalised.index(normalise_header(layout.H_KODE))
+            rows = sheet.to_python(skip_empty_area=False)
+            out.other_entry_sheets[name] = [r[c] for r in rows[i + 1:] if c < len(r) and r[c] not in ("", None)]
+            return
 
 
 def _has_content(row: list[Any]) -> bool:
