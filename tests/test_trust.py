@@ -399,3 +399,23 @@ def test_petunjuk_examples_read_the_same_in_every_locale(workspace):
         parsed = parse_number(example)
         assert (parsed.value, parsed.code) == (meant, None), example
     assert parse_number("1.250").code == "ANGKA_AMBIGU"  # the example the Petunjuk warns against
+
+
+def test_a_correction_without_tanggapan_is_told_in_the_next_workbook(ws):
+    filled(ws, "SEK", {"A1": {"Realisasi": "1.500", "Faktor Penghambat": OK}, "A2": {"Realisasi": 100},
+                       "A3": {"Realisasi": 90}}, "kk.xlsx")
+    run_json(ws)
+    a = Answers(ws)
+    a.answer("A1", "ANGKA_AMBIGU", None, koreksi=1.5)  # the number meant, but no Perbaiki chosen
+    a.drop()
+    [f] = run_json(ws)["files"]
+    assert f["pesan"].startswith("0 dikonfirmasi, 0 dikoreksi, 1 tanggapan tidak valid")
+    assert ("A1", "ANGKA_AMBIGU", "peringatan", "Terbuka") in konfirmasi_rows(ws)
+    assert read_sheet(ws.root / REKAP, "Pengukuran Kinerja", key="Kode Indikator")["A1"]["Realisasi"] == 1500
+    b = Answers(ws)
+    [notice] = [r for r in b.rows() if r["Kode Temuan"] == "TANGGAPAN_TIDAK_VALID"]
+    assert "Tanggapan kosong, padahal Nilai Koreksi diisi" in notice["Pesan"]
+    assert f"Jawab lagi di Konfirmasi!{b.cell('A1', 'ANGKA_AMBIGU', 'Tanggapan')} lembar ini" in notice["Pesan"]
+    # the old workbook's cell stays in the ledger and the rekap, for the audit
+    [row] = [r for r in read_sheet(ws.root / REKAP, "Perlu Konfirmasi") if r["Kode Temuan"] == "TANGGAPAN_TIDAK_VALID"]
+    assert (row["Berkas"], row["Sel"]) == ("konfirmasi_SEK_2025-TW1.xlsx", f"Konfirmasi!{a.cell('A1', 'ANGKA_AMBIGU', 'Tanggapan')}")
