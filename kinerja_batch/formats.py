@@ -524,9 +524,9 @@ class OdsSheet:
         width = max((len(r) for r in rows), default=0)
         self.end = (len(rows) - 1, width - 1) if rows else None
 
-    def to_python(self, skip_empty_area: bool = False) -> list[list[Any]]:
+    def to_python(self, skip_empty_area: bool = False, nrows: int | None = None) -> list[list[Any]]:
         width = max((len(r) for r in self._rows), default=0)
-        return [r + [""] * (width - len(r)) for r in self._rows]
+        return [r + [""] * (width - len(r)) for r in self._rows[:nrows]]
 
 
 class OdsWorkbook:

@@ -7,6 +7,7 @@ what people open: the rekap, the confirmation workbook, the run summary.
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -419,3 +420,22 @@ def test_a_correction_without_tanggapan_is_told_in_the_next_workbook(ws):
     # the old workbook's cell stays in the ledger and the rekap, for the audit
     [row] = [r for r in read_sheet(ws.root / REKAP, "Perlu Konfirmasi") if r["Kode Temuan"] == "TANGGAPAN_TIDAK_VALID"]
     assert (row["Berkas"], row["Sel"]) == ("konfirmasi_SEK_2025-TW1.xlsx", f"Konfirmasi!{a.cell('A1', 'ANGKA_AMBIGU', 'Tanggapan')}")
+
+
+@pytest.mark.slow
+def test_several_entry_sheets_in_ods_and_xls(ws, tmp_path, soffice):
+    """The same accounting for a file saved by LibreOffice as .ods or .xls (another reader underneath)."""
+    path = filled(ws, "SEK", {"A1": {"Realisasi": 1800}}, "dua_lembar.xlsx")
+    wb = openpyxl.load_workbook(path)
+    wb.copy_worksheet(wb["Kertas Kerja"]).title = "Cadangan"
+    src = tmp_path / "src" / "dua_lembar.xlsx"
+    src.parent.mkdir()
+    wb.save(src)
+    path.unlink()
+    for fmt in ("ods", "xls"):
+        [converted] = soffice([src], fmt, tmp_path / fmt)
+        age(Path(shutil.copy(converted, ws.inbox / f"dua_lembar.{fmt}")))
+    files = {f["berkas"]: f for f in run_json(ws)["files"]}
+    for name in ("dua_lembar.ods", "dua_lembar.xls"):
+        assert (files[name]["hasil"], files[name]["kode"]) == ("ditolak", "LEMBAR_GANDA"), files[name]
+        assert "lembar 'Cadangan' berisi kode indikator SEK (Bidang SEK): 3 kode" in files[name]["pesan"]
