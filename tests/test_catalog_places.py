@@ -48,6 +48,7 @@ PLACES: dict[str, frozenset[str]] = {
     "BUKAN_EXCEL": BERKAS_GALAT, "TERENKRIPSI": BERKAS_GALAT, "RUSAK": BERKAS_GALAT, "TERLALU_BESAR": BERKAS_GALAT,
     "BUKAN_KERTAS_KERJA": BERKAS_GALAT, "BIDANG_TIDAK_DIKENAL": BERKAS_GALAT, "PERIODE_TIDAK_DIKENAL": BERKAS_GALAT,
     "BIDANG_TIDAK_COCOK": BERKAS_GALAT, "LEMBAR_GANDA": BERKAS_GALAT, "TIDAK_ADA_ISIAN": BERKAS_GALAT,
+    "PERIODE_DITUTUP": BERKAS_GALAT,
     "DUPLIKAT": frozenset({"ringkasan"}),
     # cell level
     "BUKAN_ANGKA": SEL_GALAT, "NILAI_NEGATIF": SEL_GALAT, "GALAT_EXCEL": SEL_GALAT, "RUMUS_TANPA_NILAI": SEL_GALAT,
@@ -69,13 +70,14 @@ MADE_BY: dict[str, str] = {
     "BUKAN_KERTAS_KERJA": "bukan_kertas_kerja", "BIDANG_TIDAK_DIKENAL": "meta_bidang",
     "PERIODE_TIDAK_DIKENAL": "meta_periode", "BIDANG_TIDAK_COCOK": "bidang_tidak_cocok",
     "LEMBAR_GANDA": "lembar_salinan", "TIDAK_ADA_ISIAN": "tidak_ada_isian", "DUPLIKAT": "duplikat_pdf",
+    "PERIODE_DITUTUP": "tw3_ditutup",
     **dict.fromkeys(("BUKAN_ANGKA", "NILAI_NEGATIF", "GALAT_EXCEL", "RUMUS_TANPA_NILAI", "KODE_TIDAK_DIKENAL",
                      "KODE_GANDA", "BARIS_HILANG", "TEKS_TERLALU_PANJANG", "TARGET_DIUBAH", "ANGKA_AMBIGU",
                      "SKALA_PERSEN_DIUBAH"), "isian"),
     "TANGGAPAN_TIDAK_VALID": "jawaban",
     **{c.code: "aturan" for c in F.CATALOG.values() if c.scope == F.TEMUAN},
 }
-RUN2 = {"DUPLIKAT", "TANGGAPAN_TIDAK_VALID"}  # made by the second run
+RUN2 = {"DUPLIKAT", "TANGGAPAN_TIDAK_VALID", "PERIODE_DITUTUP"}  # made by the second run
 KNOWN_PLACES = {"ringkasan", "alasan", "perlu_konfirmasi", "lembar_konfirmasi", "status", "galat_validasi",
                 "catatan_nilai"}
 CONFIRMABLE_PLACES = {"perlu_konfirmasi", "lembar_konfirmasi", "status"}
@@ -150,7 +152,8 @@ def _snapshot(w: WS, summary: str) -> dict[str, str]:
     """What a person reads, per place, as one text each (code lists and messages)."""
     root = w.ws.root
     out = {"ringkasan": summary}
-    rekaps = [root / "outbox/rekap_2025-TW1.xlsx", root / "outbox/rekap_2025-TW2.xlsx"]
+    rekaps = [root / f"outbox/rekap_2025-TW{tw}.xlsx" for tw in (1, 2, 3)]
+    rekaps = [p for p in rekaps if p.exists()]
     out["perlu_konfirmasi"] = " ".join(str(r["Kode Temuan"]) for r in read_sheet(rekaps[0], "Perlu Konfirmasi")
                                        if r["Kode Temuan"] and r["Status"] == F.TERBUKA)
     out["galat_validasi"] = " ".join(str(r["Kode"]) for p in rekaps for r in read_sheet(p, "Galat Validasi"))
@@ -216,6 +219,11 @@ def walked(tmp_path_factory: Any) -> dict[str, dict[str, str]]:
         wb.save(buf)
         kit.put("konfirmasi_SEK_2025-TW1.xlsx", buf.getvalue())
         kit.put("kirim_ulang.pdf", H.PDF)
+        # a kertas kerja of a period that was closed in between
+        templates_for(w, "2025-TW3", ["SEK"])
+        closed = CliRunner().invoke(cli, ["-w", str(ws.root), "tutup", "--periode", "2025-TW3", "--paksa"])
+        assert closed.exit_code == 0, closed.output
+        kit.put("sek_tw3.xlsx", kit.kk({"T-01": 3.0}, periode="2025-TW3"))
         run2 = CliRunner().invoke(cli, ["-w", str(ws.root), "run"], catch_exceptions=False)
         second = _snapshot(w, run2.output)
     finally:
