@@ -60,7 +60,7 @@ PLACES: dict[str, frozenset[str]] = {
     **dict.fromkeys((
         "CAPAIAN_TINGGI", "CAPAIAN_RENDAH", "TARGET_NOL", "PERSEN_LEBIH_100", "SKALA_PERSEN", "LONJAKAN",
         "ANGGARAN_LEBIH_PAGU", "SERAPAN_TANPA_KINERJA", "KINERJA_TANPA_SERAPAN", "PENJELASAN_KOSONG",
-        "SALIN_TARGET", "SAMA_PERIODE_LALU"), PERTANYAAN),
+        "SALIN_TARGET", "SAMA_PERIODE_LALU", "TW_SEBELUMNYA_KOSONG"), PERTANYAAN),
 }
 
 # how each code is made: a case of tests/test_hostile.py (by id), the SEK kertas kerja below ("isian"), the temuan
