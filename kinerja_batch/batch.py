@@ -10,8 +10,6 @@ that a crash interrupted: the next run completes it instead of calling it a dupl
 from __future__ import annotations
 
 import datetime as dt
-import errno
-import fcntl
 import hashlib
 import json
 import os
@@ -30,7 +28,7 @@ from kinerja_batch.faults import crash_point
 from kinerja_batch.periode import Periode
 from kinerja_batch.report import FileOutcome, RunReport
 
-# Workbooks read at once in child processes. Two keep both cores of the reference machine busy while
+# Workbooks read at once by worker processes. Two keep both cores of the reference machine busy while
 # this process stores and moves files; more only queue behind each other there (benchmarks/bench_run.py).
 PARSE_WORKERS = max(1, min(4, os.cpu_count() or 1))
 
@@ -43,25 +41,32 @@ IGNORED_NAMES = {"thumbs.db", "desktop.ini", ".ds_store"}
 
 @contextmanager
 def run_lock(ws: Workspace, *, wait: bool = False) -> Iterator[None]:
-    """One run at a time per workspace (an flock the kernel releases if the process dies)."""
+    """One run at a time per workspace.
+
+    The lock is ``filelock`` on ``.kinerja/run.kunci`` (flock on Linux/macOS, a locked byte on Windows;
+    both released by the system when the process dies). Who holds it is written to ``run.lock`` beside
+    it, a plain file any process may read, so that a refused run can say who is running.
+    """
+    from filelock import FileLock, Timeout
+
     ws.state_dir.mkdir(parents=True, exist_ok=True)
-    fd = os.open(ws.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    lock = FileLock(str(ws.lock_path.with_suffix(".kunci")), thread_local=False)
     try:
+        lock.acquire(timeout=-1 if wait else 0)
+    except Timeout:
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
-        except OSError as exc:
-            if exc.errno not in (errno.EAGAIN, errno.EACCES):
-                raise
-            holder = os.pread(fd, 200, 0).decode("utf-8", "replace").strip() or "proses lain"
-            raise RunLockedError(
-                f"Run lain sedang berjalan di ruang kerja ini ({holder}); tidak ada yang diubah. "
-                "Tunggu sampai selesai, atau jalankan dengan --tunggu agar menunggu giliran."
-            ) from None
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"PID {os.getpid()} sejak {dt.datetime.now():%Y-%m-%d %H:%M:%S}".encode(), 0)
+            holder = ws.lock_path.read_text(encoding="utf-8", errors="replace").strip()[:200] or "proses lain"
+        except OSError:
+            holder = "proses lain"
+        raise RunLockedError(
+            f"Run lain sedang berjalan di ruang kerja ini ({holder}); tidak ada yang diubah. "
+            "Tunggu sampai selesai, atau jalankan dengan --tunggu agar menunggu giliran."
+        ) from None
+    try:
+        ws.lock_path.write_text(f"PID {os.getpid()} sejak {dt.datetime.now():%Y-%m-%d %H:%M:%S}", encoding="utf-8")
         yield
     finally:
-        os.close(fd)  # closing releases the flock
+        lock.release()
 
 
 # ------------------------------------------------------------------------------------------------
@@ -209,6 +214,32 @@ def _parse_in_child(path: Path, fmt: str, display: str, master: Any, periods: se
         return "ditolak", exc.finding
 
 
+@dataclass(frozen=True)
+class _ParseJob:
+    """What every worker needs for every file, handed over once when the worker starts.
+
+    With ``fork`` the worker inherits it; with ``spawn`` it is pickled once per worker, not per file.
+    Each call then carries only the file's path, format and name.
+    """
+
+    master: Any
+    periods: frozenset[Periode]
+    periode_hint: Periode | None
+    max_rows: int
+
+    def __call__(self, path: Path, fmt: str, display: str) -> tuple[str, Any]:
+        return _parse_in_child(path, fmt, display, self.master, set(self.periods), self.periode_hint, self.max_rows)
+
+
+def _warm_worker() -> None:
+    """A spawned worker imports and initialises the readers before its first file (a forked one inherits them)."""
+    from kinerja_batch.safety import require_defusedxml
+    from kinerja_batch.validate import warm_up
+
+    require_defusedxml()
+    warm_up()
+
+
 def run(
     ws: Workspace,
     *,
@@ -337,8 +368,8 @@ class _Processor:
         self.periods = known_periods(ws, settings)
         self.closed = ledger.closed_periods()  # periode -> its closing: such files are PERIODE_DITUTUP
         if master is not None:
-            # built once here: each workbook is read in a forked child, which inherits all this instead
-            # of building it again for every file (the index serves files that lost their metadata)
+            # built once here: a forked worker inherits all this instead of building it again (a spawned
+            # one gets the built index with the master; it serves files that lost their metadata)
             from kinerja_batch.validate import warm_up
 
             master.indikator_by_code()
@@ -380,8 +411,8 @@ class _Processor:
         """Every ready file to its single final place, in arrival order.
 
         First the cheap look at each file (hash, known bytes, sniff by bytes); then the workbooks are
-        read in limited child processes, ``PARSE_WORKERS`` at a time and ahead of the file being
-        stored, while this process commits each file's transaction and moves it, one at a time.
+        read by ``PARSE_WORKERS`` persistent worker processes, each file under its own limits and ahead
+        of the file being stored, while this process commits each file's transaction and moves it.
         """
         from kinerja_batch.safety import isolated_map, sniff
 
@@ -396,13 +427,11 @@ class _Processor:
                                                fresh_seconds=600)))
             seen.add(sha)
         limits = self.settings.batas
-        calls = [
-            (entry.path, sniffed.format, entry.path.name, self.master, self.periods, self.periode_hint,
-             limits.baris_maks)
-            for entry, _, sniffed in plan if sniffed is not None and sniffed.finding is None
-        ]
-        parsed = isolated_map(_parse_in_child, calls, workers=PARSE_WORKERS, memory_mb=limits.memori_mb,
-                              seconds=limits.detik_maks)
+        calls = [(entry.path, sniffed.format, entry.path.name)
+                 for entry, _, sniffed in plan if sniffed is not None and sniffed.finding is None]
+        job = _ParseJob(self.master, frozenset(self.periods), self.periode_hint, limits.baris_maks)
+        parsed = isolated_map(job, calls, workers=min(PARSE_WORKERS, len(calls)), memory_mb=limits.memori_mb,
+                              seconds=limits.detik_maks, initializer=_warm_worker)
         for i, (entry, sha, sniffed) in enumerate(plan, 1):
             if progress:
                 progress(f"[{i}/{len(plan)}] {entry.path.name}")

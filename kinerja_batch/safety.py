@@ -4,15 +4,19 @@ Files in ``inbox/`` come back by e-mail from many hands and may be anything: a C
 "export to Excel" renamed ``.xls``, a PDF, a password-protected workbook, a half-copied file or
 a zip bomb. :func:`sniff` decides from the bytes (never the extension) whether a reader may even
 look at the file, and says why not with a file-level finding (domain §6). :func:`run_isolated`
-runs the actual parsing in a child process with a memory cap and a wall-clock limit, so a parser
-that runs away on a hostile file costs one rejected file, not the nightly run.
+and :func:`isolated_map` run the actual parsing in worker processes with a memory cap and a wall-clock
+limit per file, so a parser that runs away on a hostile file costs one rejected file, not the nightly run.
 :func:`require_defusedxml` makes sure no XML parser in the process expands entities.
 
-Linux only (``fork`` and ``resource``), like the nightly batch itself.
+Portable: on Linux the limits are kernel limits (``resource``) in workers started with ``fork``;
+on Windows and macOS the workers are started with ``spawn`` and a psutil watchdog in the parent
+keeps the same limits (:func:`start_method`, :func:`uses_rlimit`).
 """
 
 from __future__ import annotations
 
+import collections
+import contextlib
 import faulthandler
 import functools
 import math
@@ -20,10 +24,10 @@ import multiprocessing
 import multiprocessing.connection
 import os
 import pickle
-import resource
 import signal
 import stat
 import struct
+import sys
 import tempfile
 import time
 import traceback
@@ -39,6 +43,11 @@ from kinerja_batch import findings
 from kinerja_batch.config import Batas
 from kinerja_batch.errors import KinerjaError
 from kinerja_batch.findings import Finding
+
+try:
+    import resource
+except ImportError:  # Windows: the psutil watchdog keeps the limits (isolated_map)
+    resource = None  # type: ignore[assignment]
 
 FORMAT_XLSX = "xlsx"
 FORMAT_XLSM = "xlsm"
@@ -580,17 +589,58 @@ def _as_text(head: bytes) -> str | None:
 
 
 # ---------------------------------------------------------------------------------------------
-# running a parser in a child process
+# running a parser in a worker process, with limits per file
 
 T = TypeVar("T")
 
 _KIND_MEMORY, _KIND_TIMEOUT, _KIND_CRASH = "memory", "timeout", "crash"
-# The child's exit status when even reporting a MemoryError failed.
+# The worker's exit status when even reporting a MemoryError failed.
 _EXIT_MEMORY = 86
 # What native code prints before it aborts on a failed allocation: Rust (python-calamine) and C++.
-# Under RLIMIT_AS that abort (SIGABRT) is the memory limit at work, not a damaged file.
+# Under the memory limit that abort is the limit at work, not a damaged file.
 _NATIVE_OOM = (b"memory allocation of", b"std::bad_alloc", b"out of memory")
+# How an abort ends a process on Windows: abort() of the C runtime exits 3, Rust's abort is a __fastfail.
+_WINDOWS_ABORT = (3, 0xC0000409)
 _STDERR_TAIL = 64 * 1024
+# A worker has this long to import the readers and say it is ready (spawn imports pandas afresh).
+_START_SECONDS = 300.0
+_READY = b"siap"
+_STOP = b"selesai"
+
+# multiprocessing start method of the workers; empty = fork on Linux, spawn elsewhere (see start_method)
+START_METHOD_ENV = "KINERJA_START_METHOD"
+# Set (to anything) to guard the workers' memory and CPU time with the psutil watchdog even where
+# RLIMIT_AS works: the Windows/macOS path, proved on Linux in CI.
+WATCHDOG_ENV = "KINERJA_MEMORY_WATCHDOG"
+# How often the watchdog looks at a busy worker.
+WATCHDOG_INTERVAL = 0.02
+
+
+def start_method() -> str:
+    """How worker processes are started: ``fork`` on Linux, ``spawn`` elsewhere.
+
+    Measured (benchmarks/bench_run.py, 2 cores): a forked worker is ready in a few milliseconds
+    and inherits the master and the warmed-up readers; a spawned one imports pandas, pandera and
+    calamine again, 1-3 CPU-seconds per worker. ``fork`` does not exist on Windows and is unsafe
+    with Apple's system libraries on macOS, so those spawn. ``forkserver`` pays the spawn imports
+    once and then still pickles the master, and leaves a server process behind; it is not used.
+    ``KINERJA_START_METHOD`` overrides (CI runs the suite's spawn tests with it).
+    """
+    chosen = os.environ.get(START_METHOD_ENV, "").strip()
+    if chosen:
+        if chosen not in multiprocessing.get_all_start_methods():
+            raise ValueError(f"{START_METHOD_ENV}={chosen!r}: metode tidak tersedia di sistem ini")
+        return chosen
+    return "fork" if sys.platform.startswith("linux") else "spawn"
+
+
+def uses_rlimit() -> bool:
+    """True when the per-file memory and CPU limits are kernel limits (RLIMIT_AS, RLIMIT_CPU) in the worker.
+
+    Only on Linux: macOS does not enforce RLIMIT_AS and Windows has no ``resource``; there the parent's
+    psutil watchdog measures each busy worker and kills it past the limit.
+    """
+    return resource is not None and sys.platform.startswith("linux") and not os.environ.get(WATCHDOG_ENV)
 
 
 class IsolatedFailure(Exception):
@@ -605,21 +655,29 @@ class IsolatedFailure(Exception):
         return (type(self), (self.kind, self.message))
 
 
-def run_isolated(func: Callable[..., T], *args: Any, memory_mb: int, seconds: float, **kwargs: Any) -> T:
-    """Run ``func(*args, **kwargs)`` in a forked child with a memory cap and a wall-clock limit.
+def _memory_failure() -> IsolatedFailure:
+    return IsolatedFailure(_KIND_MEMORY, "Pembacaan dihentikan karena melebihi batas memori.")
 
-    The child's address space (RLIMIT_AS) may grow ``memory_mb`` beyond what this process had
-    mapped when it forked: pandas/numpy map a lot of address space they never touch (and more with
-    more CPU cores), so a fixed total would break on a bigger server while adding nothing. A CPU-time
-    limit in the child is a backstop should this process die and orphan it.
+
+def _cpu_failure() -> IsolatedFailure:
+    return IsolatedFailure(_KIND_TIMEOUT, "Pembacaan dihentikan karena melebihi batas waktu prosesor.")
+
+
+def run_isolated(func: Callable[..., T], *args: Any, memory_mb: int, seconds: float, **kwargs: Any) -> T:
+    """Run ``func(*args, **kwargs)`` in a worker process with a memory cap and a wall-clock limit.
+
+    The worker's memory may grow ``memory_mb`` beyond what it had when the call started: pandas/numpy
+    map a lot of address space they never touch (and more with more CPU cores), so a fixed total would
+    break on a bigger server while adding nothing. A CPU-time limit in the worker is a backstop should
+    this process die and orphan it.
 
     Returns func's value (pickled back through a pipe). An exception raised by func is raised here
     with its own type when it survives pickling, else as RuntimeError with its text. Raises
-    :class:`IsolatedFailure` ``'memory'`` (MemoryError in the child, or native code aborting on a
-    failed allocation), ``'timeout'`` (killed after ``seconds``) or ``'crash'`` (the child died: a
-    signal, os._exit, a segfault in a C extension). What the child prints on stderr is kept out of
-    this process's output.
-    With ``fork`` the arguments are not pickled, but func should be a top-level function anyway.
+    :class:`IsolatedFailure` ``'memory'`` (MemoryError in the worker, or native code aborting on a
+    failed allocation), ``'timeout'`` (killed after ``seconds``) or ``'crash'`` (the worker died: a
+    signal, os._exit, a segfault in a C extension). What the worker prints on stderr is kept out of
+    this process's output. With ``spawn`` func and its arguments are pickled: func must be a
+    top-level function.
     """
     outcome = next(iter(isolated_map(functools.partial(func, **kwargs), [args], workers=1, memory_mb=memory_mb,
                                      seconds=seconds)))
@@ -629,108 +687,244 @@ def run_isolated(func: Callable[..., T], *args: Any, memory_mb: int, seconds: fl
 
 
 def isolated_map(func: Callable[..., T], calls: Iterable[tuple[Any, ...]], *, workers: int, memory_mb: int,
-                 seconds: float) -> Iterator[T | IsolatedFailure | Exception]:
-    """``func(*args)`` for every args tuple, each in its own forked child with the limits of
-    :func:`run_isolated`, up to ``workers`` at a time; results come back in the order of ``calls``.
+                 seconds: float, initializer: Callable[[], Any] | None = None,
+                 ) -> Iterator[T | IsolatedFailure | Exception]:
+    """``func(*args)`` for every args tuple, in up to ``workers`` persistent worker processes, each call
+    with the limits of :func:`run_isolated`; results come back in the order of ``calls``.
 
-    Every child is forked by the calling thread (no threads: a fork taken while another thread holds
-    a lock can hang), and starts as soon as a place is free, so the children read ahead while the
-    caller stores what came back. A failed call yields its :class:`IsolatedFailure` or exception
-    instead of raising, so one bad file never stops the others.
+    A worker is started once (``func`` and ``initializer`` handed to it then, by :func:`start_method`)
+    and reads one call after another; only each call's ``args`` and its result cross the pipe. Before
+    every call the worker sets its memory and CPU limits afresh from where it stands, so each call
+    gets the whole allowance; the parent kills it at the call's wall-clock deadline. A worker is
+    retired after any failure (exception, limit, crash) and a new one takes the remaining calls, so
+    no call ever runs in a process a bad file has damaged. A failed call yields its
+    :class:`IsolatedFailure` or exception instead of raising, so one bad file never stops the others.
+    Workers read ahead while the caller stores what came back; when the caller stops (or the last
+    result is out) every worker is ended and joined.
     """
-    ctx = multiprocessing.get_context("fork")
-    todo = iter(enumerate(calls))
-    running: dict[int, _Running] = {}
+    ctx = multiprocessing.get_context(start_method())
+    limits = _Limits(memory_mb * MB, seconds, uses_rlimit())
+    todo = collections.deque(enumerate(calls))
+    pool: list[_Worker] = []
     done: dict[int, Any] = {}
     next_out = 0
-    exhausted = False
     try:
         while True:
-            while not exhausted and len(running) < max(1, workers):
-                try:
-                    i, args = next(todo)
-                except StopIteration:
-                    exhausted = True
-                    break
-                running[i] = _Running.start(ctx, memory_mb, seconds, func, args)
+            while len(pool) < min(max(1, workers), len(todo) + sum(1 for w in pool if w.job is not None)):
+                pool.append(_Worker.start(ctx, func, limits, initializer))
+            for w in pool:
+                if w.job is None and todo:
+                    i, args = todo.popleft()
+                    failed = w.give(i, args)
+                    if failed is not None:
+                        done[i] = failed
             if next_out in done:
                 yield done.pop(next_out)
                 next_out += 1
                 continue
-            if not running:
-                return
-            timeout = max(0.0, min(r.deadline for r in running.values()) - time.monotonic())
-            ready = multiprocessing.connection.wait([r.receiver for r in running.values()], timeout)
+            busy = [w for w in pool if w.job is not None]
+            if not busy:
+                if not todo:
+                    return
+                continue
+            timeout = max(0.0, min(w.deadline for w in busy) - time.monotonic())
+            if not limits.rlimit:
+                timeout = min(timeout, WATCHDOG_INTERVAL)
+            ready = multiprocessing.connection.wait([w.conn for w in busy] + [w.proc.sentinel for w in busy],
+                                                    timeout)
             now = time.monotonic()
-            for i, r in list(running.items()):
-                if r.receiver in ready or now >= r.deadline:
-                    done[i] = r.finish(timed_out=r.receiver not in ready)
-                    del running[i]
+            for w in busy:
+                if w.conn in ready or w.proc.sentinel in ready:
+                    i, outcome = w.collect()
+                elif now >= w.deadline:
+                    i, outcome = w.kill(IsolatedFailure(
+                        _KIND_TIMEOUT, f"Pembacaan dihentikan karena melebihi batas waktu {_angka(seconds)} detik."))
+                elif not limits.rlimit and (over := w.over_limit()) is not None:
+                    i, outcome = w.kill(over)
+                else:
+                    continue
+                done[i] = outcome
+                if w.retired:
+                    pool.remove(w)
     finally:
-        for r in running.values():  # the caller stopped early: no child outlives it
-            r.finish(timed_out=True)
+        for w in pool:  # the caller stopped early, or all is done: no worker outlives this
+            w.stop()
 
 
-class _Running:
-    """One child of :func:`isolated_map`."""
+@dataclass(frozen=True)
+class _Limits:
+    memory: int  # bytes a call may add to the worker
+    seconds: float  # wall clock per call (kept by the parent)
+    rlimit: bool  # kernel limits in the worker; else the parent's watchdog
 
-    def __init__(self, proc: Any, receiver: Any, errlog: Any, deadline: float, seconds: float) -> None:
+    @property
+    def cpu_seconds(self) -> int:
+        """CPU time per call: the wall-clock limit with room for the worker's own threads, a backstop."""
+        return math.ceil(self.seconds) * 2 + 5
+
+
+class _Worker:
+    """The parent's handle on one worker process of :func:`isolated_map`."""
+
+    def __init__(self, proc: Any, conn: Any, errpath: str, limits: _Limits) -> None:
         self.proc = proc
-        self.receiver = receiver
-        self.errlog = errlog
-        self.deadline = deadline
-        self.seconds = seconds
+        self.conn = conn
+        self.errpath = errpath
+        self.limits = limits
+        self.ready = False
+        self.retired = False
+        self.job: int | None = None
+        self.deadline = math.inf
+        self.err_offset = 0
+        self.watched: Any = None  # psutil.Process, for the watchdog
+        self.base_rss = 0
+        self.base_cpu = 0.0
+        self.exitcode: int | None = None
 
     @classmethod
-    def start(cls, ctx: Any, memory_mb: int, seconds: float, func: Callable[..., Any],
-              args: tuple[Any, ...]) -> _Running:
-        errlog = tempfile.TemporaryFile()  # noqa: SIM115 - closed in finish(), which every child reaches
-        receiver, sender = ctx.Pipe(duplex=False)
-        proc = ctx.Process(target=_child, args=(sender, errlog.fileno(), memory_mb * MB, seconds, func, args, {}),
-                           daemon=True)
+    def start(cls, ctx: Any, func: Callable[..., Any], limits: _Limits,
+              initializer: Callable[[], Any] | None) -> _Worker:
+        fd, errpath = tempfile.mkstemp(prefix="kinerja_pembaca_", suffix=".log")
+        os.close(fd)
+        conn, child_conn = ctx.Pipe(duplex=True)
+        proc = ctx.Process(target=_worker_main, args=(child_conn, errpath, limits, func, initializer), daemon=True)
         proc.start()
-        sender.close()
-        return cls(proc, receiver, errlog, time.monotonic() + seconds, seconds)
+        child_conn.close()
+        return cls(proc, conn, errpath, limits)
 
-    def finish(self, *, timed_out: bool) -> Any:
-        payload: bytes | None = None
+    def give(self, i: int, args: tuple[Any, ...]) -> Exception | None:
+        """Send call ``i``; returns the exception instead when its arguments cannot be sent."""
         try:
-            if timed_out:
-                self.proc.kill()
-            else:
-                try:
-                    payload = self.receiver.recv_bytes()
-                except (EOFError, OSError):
-                    payload = None
+            data = pickle.dumps(args, pickle.HIGHEST_PROTOCOL)
+        except Exception as exc:  # the caller's bug for this call only
+            return exc
+        self._await_ready()
+        self.err_offset = _size(self.errpath)
+        if not self.limits.rlimit:
+            self._watch_from_here()
+        self.job = i
+        self.deadline = time.monotonic() + self.limits.seconds
+        with contextlib.suppress(OSError):  # the worker died between two calls: collect() sees it and says so
+            self.conn.send_bytes(data)
+        return None
+
+    def _await_ready(self) -> None:
+        if self.ready:
+            return
+        try:
+            if self.conn.poll(_START_SECONDS) and self.conn.recv_bytes() == _READY:
+                self.ready = True
+                return
+        except (EOFError, OSError):
+            pass
+        self.stop()
+        tail = _tail(self.errpath, 0).decode("utf-8", "replace").strip().splitlines()
+        raise RuntimeError("Proses pembaca tidak dapat dimulai" + (f": {tail[-1]}" if tail else "."))
+
+    def _watch_from_here(self) -> None:
+        import psutil
+
+        if self.watched is None:
+            self.watched = psutil.Process(self.proc.pid)
+        try:
+            self.base_rss = self.watched.memory_info().rss
+            cpu = self.watched.cpu_times()
+            self.base_cpu = cpu.user + cpu.system
+        except psutil.Error:
+            pass  # dead already: collect() says how
+
+    def over_limit(self) -> IsolatedFailure | None:
+        """The watchdog's look at a busy worker: a failure when it went past a limit of this call."""
+        import psutil
+
+        try:
+            rss = self.watched.memory_info().rss
+            cpu = self.watched.cpu_times()
+        except psutil.Error:
+            return None  # it ended; its sentinel says so on the next wait
+        if rss > self.base_rss + self.limits.memory:
+            return _memory_failure()
+        if cpu.user + cpu.system - self.base_cpu > self.limits.cpu_seconds:
+            return _cpu_failure()
+        return None
+
+    def collect(self) -> tuple[int, Any]:
+        """The finished call's outcome; the worker is retired unless the call succeeded."""
+        i, self.job = self.job, None
+        assert i is not None
+        try:
+            payload: bytes | None = self.conn.recv_bytes()
+        except (EOFError, OSError):
+            payload = None
+        if payload is None:
             self.proc.join(5)
-            if self.proc.is_alive():
-                self.proc.kill()
+            tail = _tail(self.errpath, self.err_offset)
+            self.stop()
+            return i, _death(self.exitcode, tail)
+        try:
+            status = pickle.loads(payload)[0]
+            outcome = _unpack(payload)
+        except Exception as exc:  # IsolatedFailure included: handed to the caller, not raised
+            status, outcome = "error", exc
+        if status != "ok":
+            self.stop()  # it ends itself after a failure; this joins it
+        return i, outcome
+
+    def kill(self, failure: IsolatedFailure) -> tuple[int, IsolatedFailure]:
+        i, self.job = self.job, None
+        assert i is not None
+        self.proc.kill()
+        self.stop()
+        return i, failure
+
+    def stop(self) -> None:
+        """End the worker (at once when busy) and free what it held."""
+        if self.retired:
+            return
+        self.retired = True
+        if self.job is not None:
+            self.proc.kill()
+        else:
+            with contextlib.suppress(OSError):
+                self.conn.send_bytes(_STOP)
+        self.conn.close()
+        self.proc.join(5)
+        if self.proc.is_alive():
+            self.proc.kill()
             self.proc.join()
-            if timed_out:
-                return IsolatedFailure(
-                    _KIND_TIMEOUT, f"Pembacaan dihentikan karena melebihi batas waktu {_angka(self.seconds)} detik.")
-            if payload is None:
-                self.errlog.seek(0, os.SEEK_END)
-                self.errlog.seek(max(0, self.errlog.tell() - _STDERR_TAIL))
-                return _death(self.proc.exitcode, self.errlog.read())
-            try:
-                return _unpack(payload)
-            except Exception as exc:  # IsolatedFailure included: handed to the caller, not raised
-                return exc
-        finally:
-            self.proc.close()
-            self.receiver.close()
-            self.errlog.close()
+        self.exitcode = self.proc.exitcode
+        self.proc.close()
+        with contextlib.suppress(OSError):
+            os.unlink(self.errpath)
+
+
+def _size(path: str) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
+
+
+def _tail(path: str, offset: int) -> bytes:
+    """What the worker printed on stderr since ``offset`` (its last 64 KiB)."""
+    try:
+        with open(path, "rb") as fh:
+            fh.seek(0, os.SEEK_END)
+            fh.seek(max(offset, fh.tell() - _STDERR_TAIL))
+            return fh.read()
+    except OSError:
+        return b""
 
 
 def _death(code: int | None, stderr: bytes = b"") -> IsolatedFailure:
-    """The failure of a child that sent nothing back, from its exit status and what it printed."""
-    if code == _EXIT_MEMORY or (code == -signal.SIGABRT and any(m in stderr for m in _NATIVE_OOM)):
-        return IsolatedFailure(_KIND_MEMORY, "Pembacaan dihentikan karena melebihi batas memori.")
+    """The failure of a worker that sent nothing back, from its exit status and what it printed."""
+    aborted = code == -getattr(signal, "SIGABRT", 6) or (sys.platform == "win32" and code in _WINDOWS_ABORT)
+    if code == _EXIT_MEMORY or (aborted and any(m in stderr for m in _NATIVE_OOM)):
+        return _memory_failure()
     if code is not None and code < 0:
         signum = -code
-        if signum == signal.SIGXCPU:
-            return IsolatedFailure(_KIND_TIMEOUT, "Pembacaan dihentikan karena melebihi batas waktu prosesor.")
+        if signum == getattr(signal, "SIGXCPU", None):
+            return _cpu_failure()
         try:
             signame = signal.Signals(signum).name
         except ValueError:
@@ -744,7 +938,7 @@ def _unpack(payload: bytes) -> Any:
     if status == "ok":
         return body
     if status == _KIND_MEMORY:
-        raise IsolatedFailure(_KIND_MEMORY, "Pembacaan dihentikan karena melebihi batas memori.")
+        raise _memory_failure()
     if status == _KIND_CRASH:
         raise IsolatedFailure(_KIND_CRASH, f"Proses pembaca berhenti: {text}")
     exc: BaseException
@@ -756,34 +950,76 @@ def _unpack(payload: bytes) -> Any:
     raise exc
 
 
-def _child(sender: Any, errfd: int, extra: int, seconds: float, func: Callable[..., Any], args: tuple[Any, ...],
-           kwargs: dict[str, Any]) -> None:
-    # Prepared before the limit bites: reporting a MemoryError must not need memory.
+def _worker_main(conn: Any, errpath: str, limits: _Limits, func: Callable[..., Any],
+                 initializer: Callable[[], Any] | None) -> None:
+    """The worker: calls ``func`` on each args tuple that arrives, until EOF or its first failure."""
+    # Prepared before any limit bites: reporting a MemoryError must not need memory.
     oom = pickle.dumps((_KIND_MEMORY, None, "", ""))
-    os.dup2(errfd, 2)
+    errfile = open(errpath, "ab", buffering=0)  # noqa: SIM115 - stderr of this process until it ends
+    os.dup2(errfile.fileno(), 2)
     if faulthandler.is_enabled():  # inherited (pytest, PYTHONFAULTHANDLER): its dumps go to the same file
         faulthandler.enable(file=2, all_threads=False)
-    try:
-        _limit(resource.RLIMIT_AS, _mapped_bytes() + extra)
-        cpu = math.ceil(seconds) * 2 + 5
-        _limit(resource.RLIMIT_CPU, cpu, hard=cpu + 5)
+    if initializer is not None:
+        initializer()
+    conn.send_bytes(_READY)
+    parent = os.getppid()
+    while True:
         try:
-            result = func(*args, **kwargs)
-            payload = pickle.dumps(("ok", result, "", ""), pickle.HIGHEST_PROTOCOL)
+            # A forked sibling holds a copy of the parent's end of this pipe, so the parent's death is not
+            # always an EOF here: a worker whose parent is gone ends by itself.
+            while not conn.poll(1.0):
+                if os.getppid() != parent:
+                    return
+            data = conn.recv_bytes()
+        except (EOFError, OSError):
+            return
+        if data == _STOP:
+            return
+        try:
+            payload, ok = _one_call(func, pickle.loads(data), limits, oom)
         except MemoryError:
-            payload = oom
-        except Exception as exc:  # everything goes back to the parent
-            payload = _pack_error(exc)
-        except BaseException as exc:  # SystemExit, KeyboardInterrupt: never re-raise those in the batch
-            payload = pickle.dumps((_KIND_CRASH, None, f"{type(exc).__name__}: {exc}", ""))
-        sender.send_bytes(payload)
-    except MemoryError:
+            payload, ok = oom, False
         try:
-            sender.send_bytes(oom)
-        except BaseException:
+            conn.send_bytes(payload)
+        except MemoryError:
             os._exit(_EXIT_MEMORY)
+        except OSError:
+            return
+        if not ok:
+            return  # retired after any failure: the parent starts a fresh worker
+
+
+def _one_call(func: Callable[..., Any], args: tuple[Any, ...], limits: _Limits, oom: bytes) -> tuple[bytes, bool]:
+    """One call under its limits: the pickled outcome, and whether it succeeded."""
+    saved = _set_call_limits(limits) if limits.rlimit else None
+    try:
+        try:
+            result = func(*args)
+            return pickle.dumps(("ok", result, "", ""), pickle.HIGHEST_PROTOCOL), True
+        except MemoryError:
+            return oom, False
+        except Exception as exc:  # everything goes back to the parent
+            return _pack_error(exc), False
+        except BaseException as exc:  # SystemExit, KeyboardInterrupt: never re-raise those in the batch
+            return pickle.dumps((_KIND_CRASH, None, f"{type(exc).__name__}: {exc}", "")), False
     finally:
-        sender.close()
+        if saved is not None:
+            for which, value in saved:
+                resource.setrlimit(which, value)
+
+
+def _set_call_limits(limits: _Limits) -> list[tuple[int, tuple[int, int]]]:
+    """This call's memory and CPU-time allowance, counted from where the worker stands now.
+
+    Only soft limits move (a process may raise its soft limit back, never its hard one): RLIMIT_AS
+    makes an allocation past the allowance fail (MemoryError, or native code aborting), RLIMIT_CPU
+    sends SIGXCPU, which ends the worker.
+    """
+    saved = [(w, resource.getrlimit(w)) for w in (resource.RLIMIT_AS, resource.RLIMIT_CPU)]
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    _limit(resource.RLIMIT_CPU, math.ceil(usage.ru_utime + usage.ru_stime) + limits.cpu_seconds)
+    _limit(resource.RLIMIT_AS, _mapped_bytes() + limits.memory)
+    return saved
 
 
 def _pack_error(exc: Exception) -> bytes:
@@ -796,12 +1032,12 @@ def _pack_error(exc: Exception) -> bytes:
     return pickle.dumps(("error", body, text, tb), pickle.HIGHEST_PROTOCOL)
 
 
-def _limit(which: int, value: int, hard: int | None = None) -> None:
-    _, cur_hard = resource.getrlimit(which)
-    if cur_hard != resource.RLIM_INFINITY:
-        value = min(value, cur_hard)
-        hard = cur_hard if hard is None else min(hard, cur_hard)
-    resource.setrlimit(which, (value, cur_hard if hard is None else hard))
+def _limit(which: int, value: int) -> None:
+    """Set the soft limit ``which`` to ``value`` (never above the hard limit), the hard one unchanged."""
+    _, hard = resource.getrlimit(which)
+    if hard != resource.RLIM_INFINITY:
+        value = min(value, hard)
+    resource.setrlimit(which, (value, hard))
 
 
 def _mapped_bytes() -> int:
