@@ -373,6 +373,7 @@ class _Processor:
             from kinerja_batch.validate import warm_up
 
             master.indikator_by_code()
+            master.indikator_records_of("")  # the positions per bidang
             warm_up()
         self.taken: set[str] = set()  # destinations promised in a dry run
 

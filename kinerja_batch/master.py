@@ -113,6 +113,7 @@ class Master:
     peringatan: tuple[str, ...] = ()
     _by_code: dict[str, dict[str, Any]] = field(default_factory=dict, init=False, repr=False)
     _rows_of: dict[str, list[int]] = field(default_factory=dict, init=False, repr=False)
+    _records: list[dict[str, Any]] = field(default_factory=list, init=False, repr=False)
 
     def bidang_codes(self) -> list[str]:
         """Kode Bidang in master order."""
@@ -127,17 +128,27 @@ class Master:
 
     def indikator_of(self, kode_bidang: str) -> pd.DataFrame:
         """The indicators of one bidang, master order, with a fresh RangeIndex."""
+        return self.indikator.take(self._positions_of(kode_bidang)).reset_index(drop=True)
+
+    def _positions_of(self, kode_bidang: str) -> list[int]:
         if not self._rows_of:
             # positions per bidang, found once: comparing the whole column for every bidang of a
             # province (1,000 x 150,000 codes) took seconds
             for i, kode in enumerate(self.indikator["kode_bidang"].tolist()):
                 self._rows_of.setdefault(kode, []).append(i)
-        return self.indikator.take(self._rows_of.get(kode_bidang, [])).reset_index(drop=True)
+        return self._rows_of.get(kode_bidang, [])
+
+    def indikator_records_of(self, kode_bidang: str) -> list[dict[str, Any]]:
+        """``indikator_of(kode_bidang).to_dict("records")`` without building a frame: the rows of
+        :meth:`indikator_by_code`, shared (do not mutate). Reading a kertas kerja needs only these."""
+        self.indikator_by_code()
+        return [self._records[i] for i in self._positions_of(kode_bidang)]
 
     def indikator_by_code(self) -> dict[str, dict[str, Any]]:
         """Kode Indikator -> that row as a dict (empty numbers are NaN). Cached; do not mutate."""
         if not self._by_code:
-            for row in self.indikator.to_dict("records"):
+            self._records[:] = self.indikator.to_dict("records")
+            for row in self._records:
                 self._by_code[row["kode_indikator"]] = row
         return self._by_code
 

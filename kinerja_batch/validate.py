@@ -201,8 +201,7 @@ def parse_kertas_kerja(raw: RawWorkbook, identity: Identity, master: Master, *, 
     out = ParsedFile(identity)
     bidang = identity.kode_bidang
     periode = str(identity.periode)
-    expected = master.indikator_of(bidang)
-    by_code = {str(r["kode_indikator"]): r for r in expected.to_dict("records")}
+    by_code = {str(r["kode_indikator"]): r for r in master.indikator_records_of(bidang)}
     sheet = raw.sheet
 
     def finding(code: str, cell: str = "", **kw: Any) -> None:
@@ -385,6 +384,24 @@ def _schema(known_codes: list[str]) -> Any:
     )
 
 
+def _schema_cannot_fail(records: list[dict[str, Any]], by_code: dict[str, Any]) -> bool:
+    """True when every row passes :func:`_schema`: codes known and each once, no negative number.
+
+    The same checks in plain Python, about 50 times cheaper than building a frame for pandera
+    (3.7 ms per kertas kerja of 150 rows, the largest part of reading one). Whenever a row could
+    fail, pandera runs as before and its failure cases make the findings.
+    """
+    codes = [r["kode_indikator"] for r in records]
+    if len(set(codes)) != len(codes) or not all(type(k) is str and k in by_code for k in codes):
+        return False
+    for r in records:
+        for key in ("realisasi", "anggaran"):
+            v = r[key]
+            if v is not None and not (v >= 0 or math.isnan(v)):
+                return False
+    return True
+
+
 def _schema_checks(records: list[dict[str, Any]], by_code: dict[str, Any], sheet: str, kode_col: int,
                    finding: Any) -> set[str]:
     """Run the pandera schema lazily; return the codes whose rows may be used."""
@@ -392,7 +409,7 @@ def _schema_checks(records: list[dict[str, Any]], by_code: dict[str, Any], sheet
     import pandera.errors as pe
 
     usable = {r["kode_indikator"] for r in records}
-    if not records:
+    if not records or _schema_cannot_fail(records, by_code):
         return usable
     frame = pd.DataFrame(
         {
