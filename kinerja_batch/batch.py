@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import math
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -31,6 +32,18 @@ from kinerja_batch.report import FileOutcome, RunReport
 # Workbooks read at once by worker processes. Two keep both cores of the reference machine busy while
 # this process stores and moves files; more only queue behind each other there (benchmarks/bench_run.py).
 PARSE_WORKERS = max(1, min(4, os.cpu_count() or 1))
+
+# Files recorded per ledger transaction: about 1/COMMIT_GROUPS of the inbox, at most COMMIT_FILES, and a group
+# is committed (and its files moved) at the latest COMMIT_SECONDS after it began. Each commit is an fsync
+# (synchronous=FULL), which cost more than reading a file (benchmarks/bench_run.py); a small inbox still has
+# each file committed and moved on its own. A crash loses nothing either way (see _Processor._flush).
+COMMIT_FILES = 25
+COMMIT_GROUPS = 32
+COMMIT_SECONDS = 0.1
+
+# What the report adds for a file another program holds open (Windows: Excel) when the run moves it.
+HELD_OPEN_NOTE = ("berkas sedang dibuka program lain sehingga belum dapat dipindahkan; tetap di inbox/ dan "
+                  "dipindahkan pada proses berikutnya (isinya sudah tercatat, tidak dibaca ulang)")
 
 IGNORED_NAMES = {"thumbs.db", "desktop.ini", ".ds_store"}
 
@@ -375,22 +388,35 @@ class _Processor:
             master.indikator_by_code()
             master.indikator_records_of("")  # the positions per bidang
             warm_up()
-        self.taken: set[str] = set()  # destinations promised in a dry run
+        self.taken: set[str] = set()  # destinations promised in this run
+        self._group = 0  # files written in the open transaction
+        self._group_began = math.inf  # when it was opened
+        self._moves: list[Callable[[], None]] = []  # their moves, done once it committed
 
     # -------------------------------------------------------------- helpers
     def _rel(self, path: Path) -> str:
         return str(path.relative_to(self.ws.root))
 
-    def _move(self, src: Path, dest: Path, reason: str | None = None) -> None:
+    def _move(self, src: Path, dest: Path, reason: str | None = None, *, outcome: FileOutcome | None = None) -> None:
+        """Move a recorded file to its place. One another program holds open (Windows refuses to move it)
+        stays in inbox/: its ledger row already promises ``dest``, and the next run completes the move
+        (:meth:`_known_bytes`), so it is neither lost nor read twice. The report says so."""
         if self.dry_run:
             return
         dest.parent.mkdir(parents=True, exist_ok=True)
-        if reason is not None:
-            reason_path = dest.with_name(dest.name + ".alasan.txt")
-            tmp = reason_path.with_name("." + reason_path.name + ".tmp")
-            tmp.write_text(reason, encoding="utf-8")
-            os.replace(tmp, reason_path)
-        os.replace(src, dest)
+        try:
+            if reason is not None:
+                reason_path = dest.with_name(dest.name + ".alasan.txt")
+                tmp = reason_path.with_name("." + reason_path.name + ".tmp")
+                tmp.write_text(reason, encoding="utf-8")
+                os.replace(tmp, reason_path)
+            os.replace(src, dest)
+        except PermissionError:
+            if outcome is not None:
+                outcome.pesan = (outcome.pesan + "; " if outcome.pesan else "") + HELD_OPEN_NOTE
+                outcome.lokasi = self._rel(src)
+                outcome.tertahan = True
+            return
         crash_point("setelah_pindah")
 
     def _destination(self, folder: Path, name: str) -> Path:
@@ -411,15 +437,22 @@ class _Processor:
     def process_all(self, entries: list[InboxEntry], progress: Callable[[str], None] | None = None) -> None:
         """Every ready file to its single final place, in arrival order.
 
-        First the cheap look at each file (hash, known bytes, sniff by bytes); then the workbooks are
-        read by ``PARSE_WORKERS`` persistent worker processes, each file under its own limits and ahead
-        of the file being stored, while this process commits each file's transaction and moves it.
+        Each file gets the cheap look first (hash, known bytes, sniff by bytes), just before a worker
+        could take it; the workbooks are read by ``PARSE_WORKERS`` persistent worker processes, each
+        file under its own limits and ahead of the file being stored, while this process records the
+        files in the ledger and moves them. Groups of files share one transaction (``COMMIT_FILES``); every
+        one of them is moved only after it committed (see :meth:`_flush`).
         """
         from kinerja_batch.safety import isolated_map, sniff
 
         plan: list[tuple[InboxEntry, str, Any]] = []
         seen: set[str] = set()
-        for entry in entries:
+        pending = iter(entries)
+
+        def look_one() -> bool:
+            entry = next(pending, None)
+            if entry is None:
+                return False
             sha = sha256_of(entry.path)
             if sha in seen or self._known(sha):
                 plan.append((entry, sha, None))  # bytes already known (or earlier in this inbox): decided below
@@ -427,25 +460,74 @@ class _Processor:
                 plan.append((entry, sha, sniff(entry.path, self.settings.batas, display_name=entry.path.name,
                                                fresh_seconds=600)))
             seen.add(sha)
+            return True
+
+        def calls() -> Iterator[tuple[Path, str, str]]:
+            k = 0
+            while k < len(plan) or look_one():
+                entry, _, sniffed = plan[k]
+                k += 1
+                if sniffed is not None and sniffed.finding is None:
+                    yield entry.path, sniffed.format, entry.path.name
+
+        group_max = max(1, min(COMMIT_FILES, len(entries) // COMMIT_GROUPS))
         limits = self.settings.batas
-        calls = [(entry.path, sniffed.format, entry.path.name)
-                 for entry, _, sniffed in plan if sniffed is not None and sniffed.finding is None]
         job = _ParseJob(self.master, frozenset(self.periods), self.periode_hint, limits.baris_maks)
-        parsed = isolated_map(job, calls, workers=min(PARSE_WORKERS, len(calls)), memory_mb=limits.memori_mb,
+        parsed = isolated_map(job, calls(), workers=min(PARSE_WORKERS, len(entries)), memory_mb=limits.memori_mb,
                               seconds=limits.detik_maks, initializer=_warm_worker)
-        for i, (entry, sha, sniffed) in enumerate(plan, 1):
-            if progress:
-                progress(f"[{i}/{len(plan)}] {entry.path.name}")
-            if sniffed is None:
-                self._known_bytes(entry, sha, self._known(sha))
-            elif sniffed.finding is not None and sniffed.retry:
-                self.report.files.append(FileOutcome(entry.path.name, "ditinggal", kode=sniffed.finding.code,
-                                                     pesan="berkas tampak terpotong dan baru berubah; mungkin "
-                                                           "masih disalin, diperiksa lagi pada proses berikutnya"))
-            elif sniffed.finding is not None:
-                self._reject(entry, sha, sniffed.finding)
-            else:
-                self._store(entry, sha, next(parsed))
+        try:
+            for i in range(len(entries)):
+                if i >= len(plan):
+                    look_one()
+                entry, sha, sniffed = plan[i]
+                if progress:
+                    progress(f"[{i + 1}/{len(entries)}] {entry.path.name}")
+                if sniffed is None:
+                    self._known_bytes(entry, sha, self._known(sha))
+                elif sniffed.finding is not None and sniffed.retry:
+                    self.report.files.append(FileOutcome(entry.path.name, "ditinggal", kode=sniffed.finding.code,
+                                                         pesan="berkas tampak terpotong dan baru berubah; mungkin "
+                                                               "masih disalin, diperiksa lagi pada proses berikutnya"))
+                elif sniffed.finding is not None:
+                    self._reject(entry, sha, sniffed.finding)
+                else:
+                    self._store(entry, sha, next(parsed))
+                if self._group >= group_max or time.monotonic() - self._group_began >= COMMIT_SECONDS:
+                    self._flush()
+            self._flush()
+        finally:
+            parsed.close()  # type: ignore[attr-defined]
+            if self.ledger.conn.in_transaction:  # an exception mid-group: none of its files was moved
+                self.ledger.conn.execute("ROLLBACK")
+
+    # -------------------------------------------------------------- groups of files per transaction
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        """One file's ledger writes, inside the group's transaction (opened by the first file)."""
+        if not self.ledger.conn.in_transaction:
+            self.ledger.conn.execute("BEGIN IMMEDIATE")
+            self._group_began = time.monotonic()
+        crash_point("sebelum_commit")
+        yield
+        self._group += 1
+
+    def _then(self, move: Callable[[], None]) -> None:
+        """Do ``move`` once the group's transaction has committed."""
+        self._moves.append(move)
+
+    def _flush(self) -> None:
+        """Commit the group, then move its files: a file never reaches its place before its ledger row.
+
+        A crash before the commit leaves every file of the group in inbox/ with no row (the next run
+        reads them again); after it, the rows promise places the files have not reached, and the next
+        run completes those moves (:meth:`_known_bytes`).
+        """
+        if self.ledger.conn.in_transaction:
+            self.ledger.conn.execute("COMMIT")
+            crash_point("setelah_commit")
+        moves, self._moves, self._group, self._group_began = self._moves, [], 0, math.inf
+        for move in moves:
+            move()
 
     def _known(self, sha: str) -> list[Any]:
         """Earlier files with these bytes. A file rejected only because its period was closed is no verdict
@@ -519,41 +601,38 @@ class _Processor:
             row = pending[-1]
             dest = self.ws.root / row["lokasi"]
             reason = _reason_text(row["alasan"], name) if row["hasil"] == "ditolak" else None
-            self._move(entry.path, dest, reason)
-            self.report.files.append(FileOutcome(name, row["hasil"], kode=row["kode"] or "",
-                                                 pesan="pemindahan yang terputus pada proses sebelumnya diselesaikan",
-                                                 kode_bidang=row["kode_bidang"] or "", periode=row["periode"] or "",
-                                                 lokasi=row["lokasi"]))
+            outcome = FileOutcome(name, row["hasil"], kode=row["kode"] or "",
+                                  pesan="pemindahan yang terputus pada proses sebelumnya diselesaikan",
+                                  kode_bidang=row["kode_bidang"] or "", periode=row["periode"] or "",
+                                  lokasi=row["lokasi"])
+            self.report.files.append(outcome)
+            self._then(lambda: self._move(entry.path, dest, reason, outcome=outcome))
             return
         from kinerja_batch.periode import format_waktu
 
         when = format_waktu(str(first["diterima"]))
         finding = F.make("DUPLIKAT", file=name, value=first["nama_asli"], detail=when)
         dest = self._destination(self.ws.arsip / "duplikat", name)
-        with self.ledger.transaction():
-            crash_point("sebelum_commit")
+        with self._transaction():
             file_id = self._record_file(entry, sha, dest, "duplikat", kode="DUPLIKAT", alasan=finding.message,
                                         kode_bidang=first["kode_bidang"], periode=first["periode"])
             self.ledger.record_findings(self.run_id, [finding], file_id=file_id)
-        crash_point("setelah_commit")
-        self._move(entry.path, dest)
-        self.report.files.append(FileOutcome(name, "duplikat", kode="DUPLIKAT", pesan=finding.message,
-                                             lokasi=self._rel(dest)))
+        outcome = FileOutcome(name, "duplikat", kode="DUPLIKAT", pesan=finding.message, lokasi=self._rel(dest))
+        self.report.files.append(outcome)
+        self._then(lambda: self._move(entry.path, dest, outcome=outcome))
 
     def _reject(self, entry: InboxEntry, sha: str, finding: F.Finding) -> None:
         name = entry.path.name
         dest = self._destination(self.ws.ditolak, name)
-        with self.ledger.transaction():
-            crash_point("sebelum_commit")
+        with self._transaction():
             file_id = self._record_file(entry, sha, dest, "ditolak", kode=finding.code, alasan=finding.message,
                                         kode_bidang=finding.bidang or None, periode=finding.periode or None)
             self.ledger.record_findings(self.run_id, [finding], file_id=file_id)
-        crash_point("setelah_commit")
-        self._move(entry.path, dest, _reason_text(finding.message, name))
         self._touch_rejected(finding)
-        self.report.files.append(FileOutcome(name, "ditolak", kode=finding.code, pesan=finding.message,
-                                             kode_bidang=finding.bidang, periode=finding.periode,
-                                             lokasi=self._rel(dest)))
+        outcome = FileOutcome(name, "ditolak", kode=finding.code, pesan=finding.message, kode_bidang=finding.bidang,
+                              periode=finding.periode, lokasi=self._rel(dest))
+        self.report.files.append(outcome)
+        self._then(lambda: self._move(entry.path, dest, _reason_text(finding.message, name), outcome=outcome))
 
     def _touch_rejected(self, finding: F.Finding) -> None:
         """A rejected file of a known period shows in that period's rekap (Galat Validasi, Status): rebuild it."""
@@ -576,8 +655,7 @@ class _Processor:
         dest = self._destination(self.ws.arsip / str(p), name)
         n_galat = sum(1 for f in parsed.findings if f.level == F.GALAT)
         n_warn = sum(1 for f in parsed.findings if f.level == F.PERINGATAN)
-        with self.ledger.transaction():
-            crash_point("sebelum_commit")
+        with self._transaction():
             file_id = self._record_file(entry, sha, dest, "diterima", jenis=layout.KIND_KERTAS_KERJA,
                                         kode_bidang=ident.kode_bidang, periode=str(p))
             sub_id = self.ledger.record_submission(
@@ -585,13 +663,13 @@ class _Processor:
                 diterima=received.isoformat(sep=" "), terlambat=late, rows=parsed.rows,
                 n_indikator=len(self.master.indikator_of(ident.kode_bidang)), n_galat=n_galat, n_peringatan=n_warn)
             self.ledger.record_findings(self.run_id, parsed.findings, file_id=file_id, submission_id=sub_id)
-        crash_point("setelah_commit")
-        self._move(entry.path, dest)
         self.touched.add(p)
-        self.report.files.append(FileOutcome(
+        outcome = FileOutcome(
             name, "diterima", kode_bidang=ident.kode_bidang, periode=str(p), lokasi=self._rel(dest),
             terisi=parsed.n_filled, galat=n_galat, peringatan=n_warn,
-            pesan=("terlambat; " if late else "") + f"{parsed.n_filled} indikator terisi"))
+            pesan=("terlambat; " if late else "") + f"{parsed.n_filled} indikator terisi")
+        self.report.files.append(outcome)
+        self._then(lambda: self._move(entry.path, dest, outcome=outcome))
 
     def _konfirmasi(self, entry: InboxEntry, sha: str, identity: Any, raw: Any) -> None:
         from kinerja_batch.answers import apply_answers
@@ -599,18 +677,16 @@ class _Processor:
         name = entry.path.name
         p: Periode = identity.periode
         dest = self._destination(self.ws.arsip / str(p), name)
-        with self.ledger.transaction():
-            crash_point("sebelum_commit")
+        with self._transaction():
             file_id = self._record_file(entry, sha, dest, "konfirmasi", jenis=layout.KIND_KONFIRMASI,
                                         kode_bidang=identity.kode_bidang, periode=str(p))
             summary = apply_answers(self.ledger, self.master, self.settings, raw, identity, file=name,
                                     file_id=file_id, run_id=self.run_id)
-        crash_point("setelah_commit")
-        self._move(entry.path, dest)
         self.touched.add(p)
-        self.report.files.append(FileOutcome(
-            name, "konfirmasi", kode_bidang=identity.kode_bidang, periode=str(p), lokasi=self._rel(dest),
-            galat=summary.n_invalid, pesan=summary.text()))
+        outcome = FileOutcome(name, "konfirmasi", kode_bidang=identity.kode_bidang, periode=str(p),
+                              lokasi=self._rel(dest), galat=summary.n_invalid, pesan=summary.text())
+        self.report.files.append(outcome)
+        self._then(lambda: self._move(entry.path, dest, outcome=outcome))
 
 
 def _reason_text(message: str, name: str) -> str:

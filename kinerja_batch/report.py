@@ -18,6 +18,8 @@ class FileOutcome:
     terisi: int = 0
     galat: int = 0
     peringatan: int = 0
+    # held open by another program (Windows): recorded, but still in inbox/ (lokasi); the next run moves it
+    tertahan: bool = False
 
 
 @dataclass

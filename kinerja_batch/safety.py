@@ -704,13 +704,18 @@ def isolated_map(func: Callable[..., T], calls: Iterable[tuple[Any, ...]], *, wo
     """
     ctx = multiprocessing.get_context(start_method())
     limits = _Limits(memory_mb * MB, seconds, uses_rlimit())
-    todo = collections.deque(enumerate(calls))
+    most = max(1, workers)
+    pending = iter(enumerate(calls))  # pulled only when a worker can take the call: calls may be lazy
+    todo: collections.deque[tuple[int, tuple[Any, ...]]] = collections.deque()
     pool: list[_Worker] = []
     done: dict[int, Any] = {}
     next_out = 0
     try:
         while True:
-            while len(pool) < min(max(1, workers), len(todo) + sum(1 for w in pool if w.job is not None)):
+            busy = sum(1 for w in pool if w.job is not None)
+            while busy + len(todo) < most and (call := next(pending, None)) is not None:
+                todo.append(call)
+            while len(pool) < min(most, busy + len(todo)):  # started together, they get ready together
                 pool.append(_Worker.start(ctx, func, limits, initializer))
             for w in pool:
                 if w.job is None and todo:
@@ -722,18 +727,18 @@ def isolated_map(func: Callable[..., T], calls: Iterable[tuple[Any, ...]], *, wo
                 yield done.pop(next_out)
                 next_out += 1
                 continue
-            busy = [w for w in pool if w.job is not None]
-            if not busy:
+            working = [w for w in pool if w.job is not None]
+            if not working:
                 if not todo:
                     return
                 continue
-            timeout = max(0.0, min(w.deadline for w in busy) - time.monotonic())
+            timeout = max(0.0, min(w.deadline for w in working) - time.monotonic())
             if not limits.rlimit:
                 timeout = min(timeout, WATCHDOG_INTERVAL)
-            ready = multiprocessing.connection.wait([w.conn for w in busy] + [w.proc.sentinel for w in busy],
+            ready = multiprocessing.connection.wait([w.conn for w in working] + [w.proc.sentinel for w in working],
                                                     timeout)
             now = time.monotonic()
-            for w in busy:
+            for w in working:
                 if w.conn in ready or w.proc.sentinel in ready:
                     i, outcome = w.collect()
                 elif now >= w.deadline:
