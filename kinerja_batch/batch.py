@@ -164,29 +164,56 @@ _BESIDE = len(".") + len(".alasan.txt") + len(".tmp")
 _MAX_EXT = 16  # a longer "extension" is part of the name, not a file type to keep
 
 
-def unique_destination(folder: Path, name: str, taken: set[str] | None = None) -> Path:
+def unique_destination(folder: Path, name: str, taken: set[str] | None = None,
+                       listed: set[str] | None = None) -> Path:
     """``folder/name``, or ``name (2).xlsx`` ... when that exists: names never collide.
 
-    A name too long for the file system once a counter or the reason file is added is shortened
-    (``…`` marks the cut) keeping its extension; the original name stays in the ledger.
+    The name is made portable first (:func:`kinerja_batch.portable.portable_name`: no character or
+    device name Windows refuses), and compared without case with what ``folder`` holds (``listed``,
+    folded names, when the caller keeps them) and with ``taken`` (folded paths promised earlier), so
+    that ``Laporan.xlsx`` and ``laporan.xlsx`` stay two files on NTFS/APFS too. A name too long for
+    the file system (255 bytes) or for a Windows path (260 characters) once a counter or the reason
+    file is added is shortened (``…`` marks the cut) keeping its extension; the original name stays
+    in the ledger.
     """
-    stem, dot, ext = name.rpartition(".")
+    from kinerja_batch.portable import folded, portable_name
+
+    clean = portable_name(name)
+    stem, dot, ext = clean.rpartition(".")
     if not dot or not stem or len(ext) > _MAX_EXT:
-        stem, dot, ext = name, "", ""
+        stem, dot, ext = clean, "", ""
+    if listed is None:
+        listed = {folded(n) for n in os.listdir(folder)} if folder.is_dir() else set()
+    room = _path_room(folder)
     n = 1
     while True:
-        candidate = folder / _fit(stem, (f" ({n})" if n > 1 else "") + dot + ext, NAME_MAX_BYTES - _BESIDE)
-        if not (candidate.exists() or (taken is not None and str(candidate) in taken)):
+        candidate = folder / _fit(stem, (f" ({n})" if n > 1 else "") + dot + ext, NAME_MAX_BYTES - _BESIDE, room)
+        if not (folded(candidate.name) in listed or candidate.exists()
+                or (taken is not None and folded(str(candidate)) in taken)):
             return candidate
         n += 1
 
 
-def _fit(stem: str, tail: str, limit: int) -> str:
-    """``stem + tail``, the stem cut (on a character boundary) so that the name fits in ``limit`` bytes."""
-    if len(os.fsencode(stem + tail)) <= limit:
+def _path_room(folder: Path) -> int:
+    """Characters a name may have in ``folder`` for the path to stay within Windows' MAX_PATH with the
+    reason file beside it (never under 24: a workspace buried that deep gets short names, not none)."""
+    from kinerja_batch.portable import MAX_PATH, path_units
+
+    return max(24, MAX_PATH - path_units(folder.absolute()) - 1 - _BESIDE)
+
+
+def _fit(stem: str, tail: str, limit: int, units: int | None = None) -> str:
+    """``stem + tail``, the stem cut (on a character boundary) so that the name fits in ``limit`` bytes
+    (and in ``units`` UTF-16 units, a Windows path's measure)."""
+    from kinerja_batch.portable import path_units
+
+    def fits(text: str) -> bool:
+        return len(os.fsencode(text)) <= limit and (units is None or path_units(text) <= units)
+
+    if fits(stem + tail):
         return stem + tail
     cut = stem
-    while cut and len(os.fsencode(cut + "…" + tail)) > limit:
+    while cut and not fits(cut + "…" + tail):
         cut = cut[:-1]
     return cut.rstrip() + "…" + tail
 
@@ -388,7 +415,8 @@ class _Processor:
             master.indikator_by_code()
             master.indikator_records_of("")  # the positions per bidang
             warm_up()
-        self.taken: set[str] = set()  # destinations promised in this run
+        self.taken: set[str] = set()  # destinations promised in this run (folded paths)
+        self.listed: dict[Path, set[str]] = {}  # folded names in each destination folder at the start
         self._group = 0  # files written in the open transaction
         self._group_began = math.inf  # when it was opened
         self._moves: list[Callable[[], None]] = []  # their moves, done once it committed
@@ -420,8 +448,12 @@ class _Processor:
         crash_point("setelah_pindah")
 
     def _destination(self, folder: Path, name: str) -> Path:
-        dest = unique_destination(folder, name, self.taken)
-        self.taken.add(str(dest))
+        from kinerja_batch.portable import folded
+
+        if folder not in self.listed:  # listed once per run: the run is the only writer of these folders
+            self.listed[folder] = {folded(n) for n in os.listdir(folder)} if folder.is_dir() else set()
+        dest = unique_destination(folder, name, self.taken, self.listed[folder])
+        self.taken.add(folded(str(dest)))
         return dest
 
     def _received(self, entry: InboxEntry) -> dt.datetime:

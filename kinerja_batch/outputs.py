@@ -59,16 +59,17 @@ def rebuild_outputs(ws: Workspace, settings: Settings, master: Master | Callable
         # a closed period takes no answers: no confirmation workbooks or drafts are issued for it
         issue = not data.final
         writer = None if dry_run or not issue else _konfirmasi_in_child(ws, data)
-        if not dry_run:
-            write_rekap(path, data)
-        report.rekap.append(str(path.relative_to(ws.root)))
+        written = path if dry_run else write_rekap(path, data)
+        report.rekap.append(str(written.relative_to(ws.root)))
+        if written != path:  # the rekap is open in another program (Excel on Windows): the new one is beside it
+            report.rekap_baru[str(path.relative_to(ws.root))] = str(written.relative_to(ws.root))
         if issue:
             report.konfirmasi += _konfirmasi_paths(ws, data)
         if writer is not None:
             _wait_for(writer, p)
         if issue:
             _write_drafts(ws, data, report, dry_run=dry_run)
-        if not dry_run:
+        if not dry_run and written == path:  # else the next run tries to replace the held rekap again
             state.put(p, {"sidik": fingerprint(ledger, ws, settings, p), "status": status,
                           "konfirmasi": report.konfirmasi[konfirmasi_before:],
                           "drafts": report.drafts[drafts_before:]})

@@ -34,6 +34,8 @@ class RunReport:
     drafts: list[str] = field(default_factory=list)
     status: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # periode -> per-bidang rows
     tidak_berubah: list[str] = field(default_factory=list)  # rekap left as they were: nothing new
+    # rekap held open by another program (Excel on Windows): its path -> where the new one was written instead
+    rekap_baru: dict[str, str] = field(default_factory=dict)
     waktu: dict[str, float] = field(default_factory=dict)  # seconds per phase: berkas, keluaran
     temuan_terbuka: int = 0
     catatan: list[str] = field(default_factory=list)  # notes for the person reading the summary

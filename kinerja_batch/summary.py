@@ -49,8 +49,13 @@ def run_summary(report: RunReport) -> str:
         per_code = open_by_code(rows)
         if per_code:
             lines.append(f"  Perlu konfirmasi per kode: {per_code_text(per_code)}")
+    held = {new: old for old, new in report.rekap_baru.items()}
     for path in report.rekap:
-        if path in report.tidak_berubah:
+        if path in held:
+            lines.append(f"Rekap: {path} — {held[path]} sedang dibuka program lain sehingga tidak dapat diganti; "
+                         "rekap terbaru ditulis di sampingnya. Tutup berkas lama; pemrosesan berikutnya menulis ke nama "
+                         "biasa lagi.")
+        elif path in report.tidak_berubah:
             lines.append(f"Rekap tidak berubah (tidak ada data baru): {path}")
         else:
             lines.append(("Rekap akan ditulis: " if report.dry_run else "Rekap: ") + path)

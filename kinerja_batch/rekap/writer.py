@@ -11,6 +11,7 @@ import xlsxwriter
 from kinerja_batch import __version__, layout, printing
 from kinerja_batch.faults import crash_point
 from kinerja_batch.model import PeriodData
+from kinerja_batch.portable import replace_or_beside
 from kinerja_batch.rekap.constants import SHEET_RINGKASAN
 from kinerja_batch.rekap.evaluasi import EvaluasiSheet
 from kinerja_batch.rekap.pengukuran import PengukuranSheet
@@ -49,7 +50,9 @@ class RekapWriter(RingkasanSheet, PengukuranSheet, EvaluasiSheet, TahunanSheet, 
 
 
 def write_rekap(path: Path, data: PeriodData) -> Path:
-    """Write the rekap of one period atomically and return its path."""
+    """Write the rekap of one period atomically and return where it went: ``path``, or beside it
+    (``rekap_<P> (baru).xlsx``) when ``path`` is open in another program that keeps it from being
+    replaced (Excel on Windows)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".tmp_rekap_", suffix=".xlsx", dir=path.parent)
     os.close(fd)
@@ -61,10 +64,10 @@ def write_rekap(path: Path, data: PeriodData) -> Path:
         wb.close()
         crash_point("saat_rekap")
         os.chmod(tmp, 0o644)  # mkstemp makes it private; the rekap is for the office to read
-        os.replace(tmp, path)
+        written = replace_or_beside(tmp, path)
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
-    return path
+    return written
 
 
