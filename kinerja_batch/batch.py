@@ -326,7 +326,8 @@ def run(
             processor.process_all(scan.ready, progress)
             report.waktu["berkas"] = round(time.perf_counter() - started, 3)
             redo = set().union(*unfinished.values())  # stored by a run that died before its rekap
-            wanted = {periode} if periode else touched | {settings.periode_aktif} | redo
+            # a rekap that was open elsewhere got its successor beside it: written to its own name again
+            wanted = {periode} if periode else touched | {settings.periode_aktif} | redo | _rekap_written_beside(ws)
             crash_point("sebelum_rekap")
             from kinerja_batch.outputs import rebuild_outputs
 
@@ -342,6 +343,19 @@ def run(
             _close_unfinished(ledger, run_id, [r for r, periods in unfinished.items() if periods <= wanted])
             ledger.finish_run(run_id, {k: v for k, v in report.as_dict().items() if k in ("jumlah", "rekap")})
     return report
+
+
+def _rekap_written_beside(ws: Workspace) -> set[Periode]:
+    """Periods whose last rekap went beside the real one (``rekap_<P> (baru).xlsx``: it was held open)."""
+    from kinerja_batch.periode import parse_periode
+
+    out = set()
+    for path in ws.outbox.glob("rekap_* (baru*).xlsx") if ws.outbox.exists() else ():
+        try:
+            out.add(parse_periode(path.name.removeprefix("rekap_").split(" (baru", 1)[0]))
+        except ValueError:
+            continue
+    return out
 
 
 def _remove_interrupted_outputs(ws: Workspace) -> None:

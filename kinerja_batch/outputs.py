@@ -165,14 +165,18 @@ def _konfirmasi_paths(ws: Workspace, data: PeriodData) -> list[str]:
 
 
 def _konfirmasi_in_child(ws: Workspace, data: PeriodData) -> Any:
-    """Start writing the period's confirmation workbooks in a forked child; see :func:`_wait_for`.
+    """Start writing the period's confirmation workbooks in a child process; see :func:`_wait_for`.
 
     They are independent of the rekap (the ledger is already committed), so with two cores the
-    outputs of a period take about as long as the longer of the two, not their sum.
+    outputs of a period take about as long as the longer of the two, not their sum. The child is
+    forked on Linux and spawned (``data`` pickled) on Windows and macOS, like the readers.
     """
     import multiprocessing
 
-    proc = multiprocessing.get_context("fork").Process(target=_write_konfirmasi_child, args=(ws, data))
+    from kinerja_batch.safety import start_method
+
+    ctx: Any = multiprocessing.get_context(start_method())
+    proc = ctx.Process(target=_write_konfirmasi_child, args=(ws, data))
     proc.start()
     return proc
 
