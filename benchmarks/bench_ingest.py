@@ -28,6 +28,8 @@ sys.path.insert(0, str(HERE.parent))
 _CHILD = """
 import json, os, resource, shutil, sys, time
 from pathlib import Path
+import kinerja_batch
+print("kinerja_batch:", kinerja_batch.__file__, file=sys.stderr)
 import kinerja_batch.outputs as outputs
 outputs.rebuild_outputs = lambda *a, **k: None  # the files phase only
 from kinerja_batch.batch import run
@@ -100,18 +102,21 @@ def main() -> None:
     runs: dict[str, list[dict[str, float]]] = {k: [] for k in checkouts}
     for _ in range(args.repeat):
         for name, root in checkouts.items():  # interleaved
-            env = {**os.environ, "PYTHONPATH": str(root)}
+            env = {**os.environ, "PYTHONPATH": str(root), "PYTHONDONTWRITEBYTECODE": "1"}
             out = subprocess.run([sys.executable, "-c", _CHILD, str(base), str(filled), str(work / f"run_{name}")],
-                                 env=env, capture_output=True, text=True, check=True)
+                                 env=env, cwd=work, capture_output=True, text=True, check=True)
             r = json.loads(out.stdout.strip().splitlines()[-1])
+            r["source"] = next((ln.split(": ", 1)[1] for ln in out.stderr.splitlines() if ln.startswith("kinerja_batch:")),
+                               "")
             r["ratio_wall"] = r["ingest_wall_s"] / r["floor_read_wall_s"]
             r["ratio_cpu"] = (r["ingest_cpu_parent_s"] + r["ingest_cpu_workers_s"]) / r["floor_read_cpu_s"]
             runs[name].append(r)
             print(f"{name:8s} beban {r['load_1min']:.1f}: baca lantai {r['floor_read_wall_s']:.2f} s "
                   f"(CPU {r['floor_read_cpu_s']:.2f}); tahap berkas {r['ingest_wall_s']:.2f} s (CPU induk "
                   f"{r['ingest_cpu_parent_s']:.2f} + pekerja {r['ingest_cpu_workers_s']:.2f}); rasio "
-                  f"{r['ratio_wall']:.2f} (CPU {r['ratio_cpu']:.2f}); diterima {r['accepted']}", flush=True)
-    summary = {name: {k: statistics.median(r[k] for r in rs) for k in rs[0]} for name, rs in runs.items()}
+                  f"{r['ratio_wall']:.2f} (CPU {r['ratio_cpu']:.2f}); diterima {r['accepted']} ({r['source']})", flush=True)
+    summary = {name: {k: statistics.median(r[k] for r in rs) for k in rs[0] if k != "source"}
+               for name, rs in runs.items()}
     result = {"bidang": args.bidang, "indikator": 150, "files": args.bidang, "cpus": os.cpu_count(),
               "master_cache": "warm", "median": summary, "runs": runs,
               "target": {"ingest_over_floor_read_max": 2.5}}
