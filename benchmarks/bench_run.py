@@ -174,6 +174,10 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--out", type=Path, default=HERE / "results" / "bench.json")
     ap.add_argument("--workdir", type=Path, default=None)
+    ap.add_argument("--riwayat", type=int, default=None, metavar="N",
+                    help="history mode (benchmarks/bench_history.py): N quarters of history in the ledger, then "
+                         "a run with one new file, status, and with --penuh a full run")
+    ap.add_argument("--penuh", action="store_true", help="history mode: also time a run with every bidang's file")
     args = ap.parse_args()
 
     from kinerja_batch.batch import run
@@ -205,7 +209,8 @@ def main() -> None:
         "repeat": args.repeat,
     }
 
-    tmpl_time = median_time(lambda: write_templates(ws, master, settings, periode), args.repeat)
+    tmpl_time = median_time(lambda: write_templates(ws, master, settings, periode),
+                            1 if args.riwayat is not None else args.repeat)  # history mode: written once
     results["templates_s"] = tmpl_time
     print(f"templates untuk {args.bidang} bidang: {tmpl_time:.2f} s")
 
@@ -216,6 +221,9 @@ def main() -> None:
         dest = inbox_src / f"kk_{kode}.xlsx"
         fill_fast(ws.template_path(kode, periode), dest, i)
         files.append(dest)
+    if args.riwayat is not None:
+        _history_mode(args, work, base, files)
+        return
     old = time.time() - 7200
 
     run_ws = Workspace(work / "run")
@@ -373,6 +381,23 @@ def main() -> None:
           f"baca naif / tahap berkas run: {r['naive_read_over_run_ingest']:.1f}x; "
           f"tahap keluaran / tulis lantai: {r['outputs_over_floor_write']:.2f}")
     print(f"per berkas: {results['per_file_ms']:.1f} ms; hasil: {args.out}")
+    if not args.workdir:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _history_mode(args: argparse.Namespace, work: Path, base: Path, files: list[Path]) -> None:
+    """``--riwayat N``: see benchmarks/bench_history.py."""
+    from bench_history import history_bench
+
+    results = history_bench(work, base, files, args.bidang, args.indikator, args.riwayat, args.repeat, args.penuh)
+    results["machine"] = {"python": platform.python_version(), "platform": platform.platform(),
+                          "cpus": os.cpu_count()}
+    out = args.out
+    if out == HERE / "results" / "bench.json":
+        out = HERE / "results" / f"history_{args.bidang}x{args.indikator}_r{args.riwayat}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=2), encoding="utf-8")
+    print(f"hasil: {out}")
     if not args.workdir:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -269,13 +269,12 @@ def status(ctx: click.Context, workspace: Path | None, periode: str | None, as_j
     """
     import json as json_module
 
-    from kinerja_batch.master import load_master
-    from kinerja_batch.status import format_status, status_report
+    from kinerja_batch.status import format_status, status_master, status_report
 
     ws = _resolve(ctx, workspace)
     settings = ws.settings()
     p = _periode_type(periode) or settings.periode_aktif
-    master = load_master(ws.master_path)  # status only reads: it never writes the master cache
+    master = status_master(ws)  # status only reads: it never writes the master cache
     report = status_report(ws, settings, master, p)
     if as_json:
         click.echo(json_module.dumps(report, ensure_ascii=False, indent=2))

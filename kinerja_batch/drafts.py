@@ -321,10 +321,11 @@ def template_drafts(ws: Workspace, master: Master, settings: Settings, periode: 
 
 
 def run_drafts(ws: Workspace, data: PeriodData, konfirmasi: Sequence[str], *, dry_run: bool = False,
-               when: dt.datetime | None = None) -> list[str]:
+               when: dt.datetime | None = None, only: set[str] | None = None) -> list[str]:
     """Reminder and confirmation drafts of one period after a run; workspace-relative paths.
 
-    ``konfirmasi`` are the workspace-relative paths of the confirmation workbooks the run wrote.
+    ``konfirmasi`` are the workspace-relative paths of the confirmation workbooks the run wrote. With
+    ``only``, the drafts of a bidang not in it are kept as they are (written only when missing).
     """
     p = data.periode
     master = data.master
@@ -343,21 +344,27 @@ def run_drafts(ws: Workspace, data: PeriodData, konfirmasi: Sequence[str], *, dr
         if deadline is not None and today > deadline and row["status"] in (STATUS_BELUM, STATUS_DITOLAK):
             path = draft_path(ws, KIND_PENGINGAT, kode, p)
             template = ws.template_path(kode, p)
-            wanted[path] = None if dry_run else pengingat_message(
+            wanted[path] = None if dry_run or _kept(path, kode, only) else pengingat_message(
                 settings, bidang, p, row, reasons.get((kode, row["berkas"]), ""),
                 template if template.exists() else None, frm, today, when)
         workbook = ws.konfirmasi_path(kode, p)
         if str(workbook.relative_to(ws.root)) in written and (dry_run or workbook.exists()):
             path = draft_path(ws, KIND_KONFIRMASI, kode, p)
             n = open_items.get(kode, 0)
-            wanted[path] = None if dry_run else konfirmasi_message(settings, bidang, p, n, workbook, frm, when)
-    wanted.update(_ditolak_drafts(ws, data, frm, dry_run=dry_run, when=when))
+            wanted[path] = None if dry_run or _kept(path, kode, only) else konfirmasi_message(
+                settings, bidang, p, n, workbook, frm, when)
+    wanted.update(_ditolak_drafts(ws, data, frm, dry_run=dry_run, when=when, only=only))
     if not dry_run:
         for path, msg in wanted.items():
             if msg is not None:
                 write_eml(path, msg)
         _remove_stale(ws, p, set(wanted))
     return [str(path.relative_to(ws.root)) for path in wanted]
+
+
+def _kept(path: Path, kode: str, only: set[str] | None) -> bool:
+    """A draft left as it is: its bidang's outputs did not change and the file is there."""
+    return only is not None and kode not in only and path.exists()
 
 
 def _remove_stale(ws: Workspace, periode: Periode, keep: set[Path]) -> None:
@@ -386,7 +393,7 @@ def ditolak_draft_path(ws: Workspace, kode_bidang: str, periode: Periode, berkas
 
 
 def _ditolak_drafts(ws: Workspace, data: PeriodData, frm: Address | None, *, dry_run: bool,
-                    when: dt.datetime) -> dict[Path, EmailMessage | None]:
+                    when: dt.datetime, only: set[str] | None = None) -> dict[Path, EmailMessage | None]:
     """A draft for each rejected file of the period whose bidang is known, unless the bidang has since sent a
     kertas kerja that was accepted (then the draft no longer applies)."""
     known = set(data.master.bidang_codes())
@@ -401,7 +408,7 @@ def _ditolak_drafts(ws: Workspace, data: PeriodData, frm: Address | None, *, dry
         if accepted_file.get(kode, 0) > int(f.get("id") or 0):
             continue
         path = ditolak_draft_path(ws, kode, data.periode, f["berkas"])
-        if dry_run:
+        if dry_run or _kept(path, kode, only):
             out[path] = None
             continue
         lokasi = f.get("lokasi") or ""

@@ -66,10 +66,12 @@ def _jenis_nilai(kolom: str, periode: Periode) -> str:
 # writing
 
 
-def write_konfirmasi_workbooks(ws: Workspace, data: PeriodData, *, dry_run: bool = False) -> list[str]:
+def write_konfirmasi_workbooks(ws: Workspace, data: PeriodData, *, dry_run: bool = False,
+                               only: set[str] | None = None) -> list[str]:
     """Write the confirmation workbook of every bidang with open temuan or galat in the period; remove
     those of bidang that have none left. Returns the workspace-relative paths (written, or to be written
-    with ``dry_run``)."""
+    with ``dry_run``). With ``only``, the workbook of a bidang not in it is written only when missing
+    (its contents did not change)."""
     open_items: dict[str, list[dict[str, Any]]] = {}
     for f in data.findings:  # master order
         if f["status"] == F.TERBUKA:
@@ -82,7 +84,7 @@ def write_konfirmasi_workbooks(ws: Workspace, data: PeriodData, *, dry_run: bool
         if not items:
             continue
         path = ws.konfirmasi_path(kode, data.periode)
-        if not dry_run:
+        if not dry_run and (only is None or kode in only or not path.exists()):
             lookups = lookups or _Lookups.of(data)  # once for all bidang, not once per workbook
             write_konfirmasi(path, data, kode, items, now=now, lookups=lookups)
         written.append(path)

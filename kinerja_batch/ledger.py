@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
     from kinerja_batch.findings import Finding
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 MIGRATIONS: list[str] = [
     # version 1
@@ -178,6 +178,16 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX riwayat_aktif ON riwayat(tahun, aktif);
     """,
+    # version 4: the queries of one period (or one indicator's history) read only their rows, so that a
+    # run costs the same after years of quarters (issue 11 §3); IF NOT EXISTS: safe when steps are renumbered
+    """
+    CREATE INDEX IF NOT EXISTS files_periode ON files(periode);
+    CREATE INDEX IF NOT EXISTS submissions_periode ON submissions(periode, superseded_by);
+    CREATE INDEX IF NOT EXISTS nilai_indikator ON nilai(kode_indikator, aktif);
+    CREATE INDEX IF NOT EXISTS temuan_periode ON temuan(periode, kode_bidang);
+    CREATE INDEX IF NOT EXISTS audit_periode ON audit(periode);
+    CREATE INDEX IF NOT EXISTS riwayat_indikator ON riwayat(kode_indikator, aktif);
+    """,
 ]
 
 
@@ -295,6 +305,13 @@ class Ledger:
     def all_files(self) -> list[sqlite3.Row]:
         return list(self.conn.execute("SELECT * FROM files ORDER BY id"))
 
+    def files_of_period(self, periode: str, *, without_period: bool = False) -> list[sqlite3.Row]:
+        """The files of one period; with ``without_period`` also those whose period could not be told."""
+        sql = "SELECT * FROM files WHERE periode = ?"
+        if without_period:
+            sql += " OR periode IS NULL OR periode = ''"
+        return list(self.conn.execute(sql + " ORDER BY id", (periode,)))
+
     # ------------------------------------------------------------------ submissions and values
     def record_submission(self, file_id: int, *, kode_bidang: str, periode: str, tahun: int, tw: int,
                           diterima: str, terlambat: bool, rows: Sequence[dict[str, Any]], n_indikator: int,
@@ -351,12 +368,15 @@ class Ledger:
         return self._with_imported(frame, tahun)
 
     # ------------------------------------------------------------------ imported history (domain §10)
-    def _with_imported(self, frame: pd.DataFrame, tahun: int | None) -> pd.DataFrame:
+    def _with_imported(self, frame: pd.DataFrame, tahun: int | None, *, year_only: bool = False) -> pd.DataFrame:
         """Add the imported quarters no current submission holds: they count everywhere values count.
-        They have no ``submission_id`` (NaN), so no temuan is ever raised on them."""
+        They have no ``submission_id`` (NaN), so no temuan is ever raised on them. With ``year_only`` only
+        those of the year ``tahun``."""
         import pandas as pd
 
         imported = self.imported_values(tahun, quarters_only=True)
+        if year_only:
+            imported = imported[imported["tahun"] == tahun]
         if imported.empty:
             return frame
         own = set(zip(frame["kode_indikator"], frame["tahun"], frame["tw"], strict=True))
@@ -428,6 +448,149 @@ class Ledger:
     def riwayat_mark(self) -> int:
         """The highest riwayat id (part of the outputs' fingerprint: an import changes the rekap)."""
         return int(self.conn.execute("SELECT COALESCE(MAX(id), 0) FROM riwayat").fetchone()[0])
+
+    _TEXT_COLUMNS = ("realisasi_teks", "anggaran_teks", "pendorong", "penghambat", "bukti", "keterangan", "lembar",
+                     "sel_realisasi", "sel_anggaran")
+
+    # the columns of current_values, in its order
+    _VALUE_COLUMNS = ["nilai_id", "kode_indikator", "kode_bidang", "periode", "tahun", "tw", "realisasi",
+                      "realisasi_teks", "anggaran", "anggaran_teks", "pendorong", "penghambat", "bukti", "keterangan",
+                      "lembar", "baris", "sel_realisasi", "sel_anggaran", "submission_id", "berkas", "lokasi"]
+
+    def period_values(self, periode: str) -> pd.DataFrame:
+        """What one period's rekap and temuan read: the current values of the period's year, in the shape of
+        :meth:`current_values`, where only the period's own rows carry their texts, cells and source file
+        (the other quarters of the year are needed for the s.d. TW sums only). Earlier years are not read."""
+        import pandas as pd
+
+        tahun = int(periode.split("-TW")[0])
+        texts = ", ".join(f"n.{c}" for c in self._TEXT_COLUMNS)
+        blanks = ", ".join(f"NULL AS {c}" for c in self._TEXT_COLUMNS)
+        columns = ["nilai_id", "kode_indikator", "kode_bidang", "periode", "tahun", "tw", "realisasi", "anggaran",
+                   "baris", "submission_id", *self._TEXT_COLUMNS, "berkas", "lokasi"]
+        sql = (
+            "SELECT n.id AS nilai_id, n.kode_indikator, n.kode_bidang, n.periode, n.tahun, n.tw, n.realisasi,"
+            f" n.anggaran, n.baris, n.submission_id, {texts}, f.nama_asli AS berkas, f.lokasi AS lokasi"
+            " FROM nilai n JOIN submissions s ON s.id = n.submission_id JOIN files f ON f.id = s.file_id"
+            " WHERE n.aktif = 1 AND n.tahun = ? AND n.periode = ?"
+            " UNION ALL "
+            "SELECT n.id AS nilai_id, n.kode_indikator, n.kode_bidang, n.periode, n.tahun, n.tw, n.realisasi,"
+            f" n.anggaran, n.baris, n.submission_id, {blanks}, NULL AS berkas, NULL AS lokasi"
+            " FROM nilai n WHERE n.aktif = 1 AND n.tahun = ? AND n.periode <> ?"
+        )
+        rows = self.conn.execute(sql, (tahun, periode, tahun, periode)).fetchall()
+        frame = pd.DataFrame.from_records(rows, columns=columns) if rows else pd.DataFrame(columns=columns)
+        frame = frame.sort_values(["tw", "nilai_id"], kind="stable").reset_index(drop=True)[self._VALUE_COLUMNS]
+        for col in ("realisasi", "anggaran"):
+            frame[col] = frame[col].astype("float64")
+        for col in ("tahun", "tw", "nilai_id", "submission_id", "baris"):
+            frame[col] = frame[col].astype("int64")
+        return self._with_imported(frame, tahun, year_only=True)
+
+    def history_values(self, periode: str, indikator: Sequence[str] | None = None) -> pd.DataFrame:
+        """Current Realisasi and Anggaran of every period before ``periode`` (earlier quarters and years), only
+        ``kode_indikator, tahun, tw, realisasi, anggaran``; with ``indikator`` only those indicators. The rows of
+        one indicator come in time order (then in the order they were stored).
+
+        Read in chunks straight into numbers (an indicator as its position in ``indikator``; years and quarters
+        as small integers), so that twelve quarters of a province cost a few numeric columns, not a Python
+        object per value. With ``indikator``, an empty Realisasi of a quarter other than the previous one is
+        left out (no rule reads it)."""
+        import numpy as np
+        import pandas as pd
+
+        tahun, tw = (int(x) for x in periode.split("-TW"))
+        columns = ["kode_indikator", "tahun", "tw", "realisasi", "anggaran"]
+        before = "n.aktif = 1 AND (n.tahun < ? OR (n.tahun = ? AND n.tw < ?))"
+        if indikator is None:
+            rows = self.conn.execute(
+                f"SELECT n.kode_indikator, n.tahun, n.tw, n.realisasi, n.anggaran FROM nilai n WHERE {before}"
+                " ORDER BY n.tahun, n.tw, n.id", (tahun, tahun, tw)).fetchall()
+            frame = pd.DataFrame.from_records(rows, columns=columns) if rows else pd.DataFrame(columns=columns)
+        else:
+            codes = list(dict.fromkeys(indikator))
+            # LONJAKAN reads filled values only, SAMA_PERIODE_LALU the previous quarter: other empty rows are left
+            prev_tahun, prev_tw = (tahun, tw - 1) if tw > 1 else (tahun - 1, 4)
+            where = (f"FROM json_each(?) j JOIN nilai n ON n.kode_indikator = j.value WHERE {before}"
+                     " AND (n.realisasi IS NOT NULL OR (n.tahun = ? AND n.tw = ?))")
+            params = (json.dumps(codes), tahun, tahun, tw, prev_tahun, prev_tw)
+            size = int(self.conn.execute(f"SELECT COUNT(*) {where}", params).fetchone()[0])
+            # filled chunk by chunk into arrays of their final size: the peak is the result plus one chunk
+            at = np.empty(size, dtype="int32")
+            when = np.empty((size, 2), dtype="int16")
+            numbers = np.empty((size, 2), dtype="float64")
+            cur = self.conn.execute(f"SELECT j.key, n.tahun, n.tw, n.realisasi, n.anggaran {where}"
+                                    " ORDER BY n.tahun, n.tw, n.id", params)
+            done = 0
+            while (chunk := cur.fetchmany(1 << 15)) and done < size:
+                block = np.array(chunk, dtype="float64")[: size - done]  # NULL -> NaN
+                end = done + len(block)
+                at[done:end] = block[:, 0]
+                when[done:end] = block[:, 1:3]
+                numbers[done:end] = block[:, 3:5]
+                done = end
+            names = np.array(codes, dtype=object)
+            own = pd.DataFrame({"kode_indikator": names[at[:done]], "tahun": when[:done, 0], "tw": when[:done, 1],
+                                "realisasi": numbers[:done, 0], "anggaran": numbers[:done, 1]})
+            return self._with_imported_history(own, codes, (tahun, tahun, tw))
+        for col in ("realisasi", "anggaran"):
+            frame[col] = frame[col].astype("float64")
+        for col in ("tahun", "tw"):
+            frame[col] = frame[col].astype("int64")
+        return frame
+
+    def year_totals(self, before: int, indikator: Sequence[str]) -> pd.DataFrame:
+        """Per indicator of ``indikator`` and year before ``before``: ``jumlah`` (sum), ``rata`` (mean) and
+        ``terakhir`` (the last reported, by quarter) of the filled Realisasi, and ``anggaran`` (sum, NaN when
+        none), over the current values and the imported quarters no current value holds (as
+        :meth:`current_values` counts them). Read as numbers (an indicator as its position in ``indikator``)."""
+        import numpy as np
+        import pandas as pd
+
+        codes = list(dict.fromkeys(indikator))
+        # the last reported: SQLite gives a bare column the value of the row where the one max() was found
+        cur = self.conn.execute(
+            "WITH c AS (SELECT key, value FROM json_each(?)), q AS ("
+            " SELECT c.key AS k, n.tahun, n.tw, n.id AS urut, n.realisasi, n.anggaran FROM c"
+            " JOIN nilai n ON n.kode_indikator = c.value WHERE n.aktif = 1 AND n.tahun < ? AND n.tw BETWEEN 1 AND 4"
+            " UNION ALL SELECT c.key, r.tahun, r.tw, -r.id, r.realisasi, r.anggaran FROM c"
+            " JOIN riwayat r ON r.kode_indikator = c.value WHERE r.aktif = 1 AND r.tahun < ? AND r.tw BETWEEN 1 AND 4"
+            " AND NOT EXISTS (SELECT 1 FROM nilai n WHERE n.kode_indikator = r.kode_indikator AND n.aktif = 1"
+            " AND n.tahun = r.tahun AND n.tw = r.tw))"
+            " SELECT k, tahun, SUM(realisasi), AVG(realisasi),"
+            " CASE WHEN MAX(CASE WHEN realisasi IS NOT NULL THEN tw * 10000000000 + urut END) IS NOT NULL"
+            " THEN realisasi END, SUM(anggaran) FROM q GROUP BY k, tahun", (json.dumps(codes), before, before))
+        parts = []
+        while chunk := cur.fetchmany(1 << 14):
+            parts.append(np.array(chunk, dtype="float64"))  # NULL -> NaN
+        numbers = np.concatenate(parts) if parts else np.empty((0, 6))
+        names = np.array(codes, dtype=object)
+        return pd.DataFrame({"kode_indikator": names[numbers[:, 0].astype("int64")],
+                             "tahun": numbers[:, 1].astype("int64"), "jumlah": numbers[:, 2], "rata": numbers[:, 3],
+                             "terakhir": numbers[:, 4], "anggaran": numbers[:, 5]})
+
+    def _with_imported_history(self, own: pd.DataFrame, codes: list[str], before: tuple[int, int, int]
+                               ) -> pd.DataFrame:
+        """The imported quarters (``impor``, domain §10) of these indicators before the period that no current
+        submission holds, added in time order: the temuan history counts them as :meth:`current_values` does."""
+        import pandas as pd
+
+        rows = self.conn.execute(
+            "SELECT r.kode_indikator, r.tahun, r.tw, r.realisasi, r.anggaran FROM json_each(?) j"
+            " JOIN riwayat r ON r.kode_indikator = j.value WHERE r.aktif = 1 AND r.tw > 0"
+            " AND (r.tahun < ? OR (r.tahun = ? AND r.tw < ?)) ORDER BY r.tahun, r.tw, r.id",
+            (json.dumps(codes), *before)).fetchall()
+        if not rows:
+            return own
+        held = set(zip(own["kode_indikator"], own["tahun"].tolist(), own["tw"].tolist(), strict=True))
+        extra = pd.DataFrame.from_records([r for r in rows if (r[0], r[1], r[2]) not in held],
+                                          columns=["kode_indikator", "tahun", "tw", "realisasi", "anggaran"])
+        if extra.empty:
+            return own
+        extra = extra.astype({"tahun": own["tahun"].dtype, "tw": own["tw"].dtype, "realisasi": "float64",
+                              "anggaran": "float64"})
+        both = pd.concat([extra, own], ignore_index=True)  # an imported value first within its quarter
+        return both.sort_values(["tahun", "tw"], kind="stable").reset_index(drop=True)
 
     def current_submissions(self, periode: str | None = None) -> list[sqlite3.Row]:
         sql = (
@@ -554,11 +717,18 @@ class Ledger:
             with self.transaction() as conn:
                 yield conn
 
-    def rejected_files(self, run_id: int | None = None) -> list[sqlite3.Row]:
+    def rejected_files(self, run_id: int | None = None, *, periode: str | None = None,
+                       without_period: bool = False) -> list[sqlite3.Row]:
+        """Rejected files (of one run; of one period, with ``without_period`` also those without one)."""
         sql = "SELECT * FROM files WHERE hasil = 'ditolak'"
-        if run_id is None:
-            return list(self.conn.execute(sql + " ORDER BY id"))
-        return list(self.conn.execute(sql + " AND run_id = ? ORDER BY id", (run_id,)))
+        params: list[Any] = []
+        if run_id is not None:
+            sql += " AND run_id = ?"
+            params.append(run_id)
+        if periode is not None:
+            sql += " AND (periode = ? OR periode IS NULL OR periode = '')" if without_period else " AND periode = ?"
+            params.append(periode)
+        return list(self.conn.execute(sql + " ORDER BY id", params))
 
     # ------------------------------------------------------------------ audit
     def record_audit(self, run_id: int | None, *, kode_indikator: str, kode_bidang: str, periode: str, kolom: str,
@@ -570,8 +740,10 @@ class Ledger:
              None if lama is None else str(lama), None if baru is None else str(baru), sumber_berkas, sel, alasan),
         )
 
-    def audit_rows(self) -> list[sqlite3.Row]:
-        return list(self.conn.execute("SELECT * FROM audit ORDER BY id"))
+    def audit_rows(self, periode: str | None = None) -> list[sqlite3.Row]:
+        if periode is None:
+            return list(self.conn.execute("SELECT * FROM audit ORDER BY id"))
+        return list(self.conn.execute("SELECT * FROM audit WHERE periode = ? ORDER BY id", (periode,)))
 
     # ------------------------------------------------------------------ closing a period (domain §8)
     def closings(self, periode: str | None = None) -> list[sqlite3.Row]:

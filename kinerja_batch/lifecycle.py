@@ -39,10 +39,11 @@ class RefreshSummary:
     ids: list[int] = field(default_factory=list)  # ids of the rows that hold now
 
 
-def scaled_codes(ledger: Ledger, every: list[Any]) -> set[str]:
+def scaled_codes(ledger: Ledger, every: list[Any], periode: str | None = None) -> set[str]:
     """Indicators whose current value was read from a percent-formatted cell (SKALA_PERSEN_DIUBAH): the
-    SKALA_PERSEN rule must not question them again."""
-    current_subs = {s["id"] for s in ledger.current_submissions()}
+    SKALA_PERSEN rule must not question them again. ``every`` are findings of ``periode`` (which point at
+    submissions of that period: only those are read)."""
+    current_subs = {s["id"] for s in ledger.current_submissions(periode)}
     return {f["kode_indikator"] for f in every if f["kode"] == "SKALA_PERSEN_DIUBAH"
             and (f["submission_id"] is None or f["submission_id"] in current_subs)}
 

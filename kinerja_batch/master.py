@@ -36,6 +36,7 @@ import pandera.pandas as pa
 from kinerja_batch import numbers
 from kinerja_batch._gc import gc_paused
 from kinerja_batch.errors import MasterError
+from kinerja_batch.master_ringkas import read_summary, write_summary
 
 POLARITAS = ("Positif", "Negatif")
 AGREGASI = ("Kumulatif", "Posisi Akhir", "Rata-rata")
@@ -114,6 +115,7 @@ class Master:
     _by_code: dict[str, dict[str, Any]] = field(default_factory=dict, init=False, repr=False)
     _rows_of: dict[str, list[int]] = field(default_factory=dict, init=False, repr=False)
     _records: list[dict[str, Any]] = field(default_factory=list, init=False, repr=False)
+    _bidang_rows: dict[str, dict[str, str]] = field(default_factory=dict, init=False, repr=False)
 
     def bidang_codes(self) -> list[str]:
         """Kode Bidang in master order."""
@@ -121,10 +123,12 @@ class Master:
 
     def bidang_info(self, kode_bidang: str) -> dict[str, str]:
         """One bidang row as a dict (kode_bidang, nama_bidang, penanggung_jawab, nip, email)."""
-        rows = self.bidang[self.bidang["kode_bidang"] == kode_bidang]
-        if rows.empty:
-            raise KeyError(kode_bidang)
-        return {k: str(v) for k, v in rows.iloc[0].items()}
+        if not self._bidang_rows:
+            # all rows once: filtering the frame for each bidang cost milliseconds a call, seconds for the
+            # drafts of a province's 1,000 bidang
+            for row in self.bidang.to_dict("records"):
+                self._bidang_rows.setdefault(str(row["kode_bidang"]), {k: str(v) for k, v in row.items()})
+        return dict(self._bidang_rows[kode_bidang])
 
     def indikator_of(self, kode_bidang: str) -> pd.DataFrame:
         """The indicators of one bidang, master order, with a fresh RangeIndex."""
@@ -371,8 +375,11 @@ def load_master(path: Path, cache_dir: Path | None = None) -> Master:
         cached = _cache_read(Path(cache_dir), sha256)
         if cached is not None:
             bidang_c, indikator_c, peringatan_c = cached
-            return Master(bidang=bidang_c, indikator=indikator_c, path=path, sha256=sha256,
-                          peringatan=peringatan_c)
+            master = Master(bidang=bidang_c, indikator=indikator_c, path=path, sha256=sha256,
+                            peringatan=peringatan_c)
+            if read_summary(Path(cache_dir), sha256) is None:  # a cache written before the summary existed
+                write_summary(Path(cache_dir), master)
+            return master
 
     with gc_paused():
         return _parse(data, name, path, sha256, cache_dir)
@@ -1135,6 +1142,7 @@ def _cache_write(cache_dir: Path, master: Master) -> None:
         os.chmod(tmp, 0o644)  # like the ledger beside it (mkstemp makes it private to one user)
         os.replace(tmp, cache_dir / CACHE_NAME)
         tmp = None
+        write_summary(cache_dir, master)  # what 'status' reads instead of the master
     except (OSError, ValueError):
         pass
     finally:

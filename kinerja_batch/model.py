@@ -12,9 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 from kinerja_batch import findings as F
 from kinerja_batch.config import Settings
-from kinerja_batch.measure import measured_frame
+from kinerja_batch.master_ringkas import MasterRingkas, summary_of
 from kinerja_batch.periode import Periode
-from kinerja_batch.rencana import plan_columns
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -69,22 +68,38 @@ def is_note(kode: str, level: str) -> bool:
 
 
 def period_data(ledger: Ledger, master: Master, settings: Settings, periode: Periode,
-                run_id: int | None = None, now: dt.datetime | None = None) -> PeriodData:
-    """Measures, status and findings of one period, from the ledger."""
+                run_id: int | None = None, now: dt.datetime | None = None,
+                values: pd.DataFrame | None = None) -> PeriodData:
+    """Measures, status and findings of one period, from the ledger.
+
+    Only the period's rows are read (its year's values, its findings, files and audit rows), so the cost
+    does not grow with the years of history; ``values`` is :meth:`Ledger.period_values` when the caller
+    already has it."""
+    # pandas and the rules: not imported for 'status', which needs neither
+    import pandas as pd
+
+    from kinerja_batch.measure import measured_frame
+    from kinerja_batch.rencana import plan_columns
+
     now = now or dt.datetime.now().replace(microsecond=0)
-    values = ledger.current_values(periode.tahun)
+    if values is None:
+        values = ledger.period_values(str(periode))
     joined = measured_frame(values, master, settings, periode)
-    joined = plan_columns(joined, master, settings, periode, values,
-                          ledger.imported_values(periode.tahun).query("tw == 0"))
+    # the Renstra and earlier-year columns need each earlier year's figure, not its every value: one row per
+    # indicator and year, summed up by the ledger (Agregasi applied here), stands for that year's quarters
+    earlier = _earlier_years(ledger, master, periode.tahun)
+    joined = plan_columns(joined, master, settings, periode, pd.concat([earlier, values], ignore_index=True)
+                          if len(earlier) else values, ledger.imported_values(periode.tahun).query("tw == 0"))
 
     all_findings = [dict(r) for r in ledger.findings(periode=str(periode))]
     # every temuan and cell galat of the current submissions, open and answered (rekap 'Perlu Konfirmasi')
     temuan = _in_master_order([f for f in all_findings if confirmable(f["kode"], f["level"])], master)
     galat = [f for f in all_findings if f["level"] == F.GALAT]
-    rejected = [dict(r) for r in ledger.rejected_files()]
+    active = periode == settings.periode_aktif  # a file whose period could not be told shows in the active one
+    rejected = [dict(r) for r in ledger.rejected_files(periode=str(periode), without_period=active)]
     seen_file_findings = {(g["berkas"], g["kode"]) for g in galat}
     for r in rejected:
-        belongs = (r["periode"] == str(periode)) or (not r["periode"] and periode == settings.periode_aktif)
+        belongs = (r["periode"] == str(periode)) or (not r["periode"] and active)
         if belongs and (r["nama_asli"], r["kode"]) not in seen_file_findings:
             galat.append({"kode": r["kode"], "level": F.GALAT, "kode_bidang": r["kode_bidang"] or "",
                           "periode": r["periode"] or "", "kode_indikator": "", "berkas": r["nama_asli"],
@@ -94,10 +109,9 @@ def period_data(ledger: Ledger, master: Master, settings: Settings, periode: Per
         {"id": r["id"], "berkas": r["nama_asli"], "sha256": r["sha256"], "hasil": r["hasil"], "lokasi": r["lokasi"],
          "diterima": r["diterima"], "kode_bidang": r["kode_bidang"] or "", "periode": r["periode"] or "",
          "kode": r["kode"] or "", "alasan": r["alasan"] or ""}
-        for r in ledger.all_files()
-        if r["periode"] == str(periode) or (not r["periode"] and periode == settings.periode_aktif)
+        for r in ledger.files_of_period(str(periode), without_period=active)
     ]
-    audit = [dict(a) for a in ledger.audit_rows() if a["periode"] == str(periode)]
+    audit = [dict(a) for a in ledger.audit_rows(str(periode))]
     state = ledger.period_state(str(periode))
     closing = None
     if state["keadaan"] == "ditutup":
@@ -147,6 +161,26 @@ def value_notes(ledger: Ledger, periode: Periode, this_period: list[dict[str, An
     return out
 
 
+def _earlier_years(ledger: Ledger, master: Master, tahun: int) -> pd.DataFrame:
+    """One row per indicator and earlier year (``tw`` 4): the year's realisasi by the indicator's Agregasi
+    (Kumulatif sum, Posisi Akhir the last reported, Rata-rata mean) and its money (sum), which is what
+    :func:`rencana.year_values` makes of that year's quarters."""
+    import numpy as np
+    import pandas as pd
+
+    from kinerja_batch.measure import KUMULATIF, POSISI_AKHIR
+
+    y = ledger.year_totals(tahun, master.indikator["kode_indikator"].tolist())
+    if y.empty:
+        return y
+    ag = master.indikator.set_index("kode_indikator")["agregasi"].reindex(y["kode_indikator"]).to_numpy()
+    real = np.select([ag == KUMULATIF, ag == POSISI_AKHIR], [y["jumlah"].to_numpy(dtype=float),
+                                                               y["terakhir"].to_numpy(dtype=float)],
+                     default=y["rata"].to_numpy(dtype=float))
+    return pd.DataFrame({"kode_indikator": y["kode_indikator"], "tahun": y["tahun"], "tw": 4, "periode": "",
+                         "realisasi": real, "anggaran": y["anggaran"].to_numpy(dtype=float)})
+
+
 def _in_master_order(items: list[dict[str, Any]], master: Master) -> list[dict[str, Any]]:
     """Bidang and indicators in master order (file-level temuan of a bidang first), then by id."""
     bidang = {k: i for i, k in enumerate(master.bidang_codes())}
@@ -156,9 +190,12 @@ def _in_master_order(items: list[dict[str, Any]], master: Master) -> list[dict[s
                                                       len(indikator)), f["id"]))
 
 
-def collection_status(ledger: Ledger, master: Master, settings: Settings, periode: Periode,
+def collection_status(ledger: Ledger, master: Master | MasterRingkas, settings: Settings, periode: Periode,
                       now: dt.datetime | None = None) -> list[dict[str, Any]]:
-    """One row per bidang: status (domain §7), when received, file, filled/expected, counts."""
+    """One row per bidang: status (domain §7), when received, file, filled/expected, counts.
+
+    ``master`` may be the summary ``status`` reads instead of the master (:mod:`kinerja_batch.master_ringkas`)."""
+    summary = summary_of(master)
     subs = {s["kode_bidang"]: s for s in ledger.current_submissions(str(periode))}
     open_by_bidang: dict[str, int] = {}
     galat_by_bidang: dict[str, int] = {}
@@ -174,12 +211,12 @@ def collection_status(ledger: Ledger, master: Master, settings: Settings, period
         else:
             open_by_bidang[f["kode_bidang"]] = open_by_bidang.get(f["kode_bidang"], 0) + 1
     rejected_last = {}
-    for r in ledger.rejected_files():
-        if r["periode"] == str(periode) and r["kode_bidang"]:
+    for r in ledger.rejected_files(periode=str(periode)):
+        if r["kode_bidang"]:
             rejected_last[r["kode_bidang"]] = r
     rows = []
-    expected_counts = master.indikator["kode_bidang"].value_counts()
-    for b in master.bidang.to_dict("records"):
+    expected_counts = summary.jumlah_indikator
+    for b in summary.bidang:
         kode = b["kode_bidang"]
         expected = int(expected_counts.get(kode, 0))
         s = subs.get(kode)

@@ -9,11 +9,14 @@ import datetime as dt
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from kinerja_batch import findings as F
 from kinerja_batch.config import Settings, Workspace
 from kinerja_batch.model import PeriodData, period_data
 from kinerja_batch.periode import Periode
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from kinerja_batch.ledger import Ledger
     from kinerja_batch.lifecycle import RefreshSummary
     from kinerja_batch.master import Master
@@ -45,9 +48,16 @@ def rebuild_outputs(ws: Workspace, settings: Settings, master: Master | Callable
             report.drafts += [d for d in saved.get("drafts", []) if (ws.root / d).exists()]
             continue
         m = master() if callable(master) else master
-        refresh_temuan(ledger, m, settings, p, run_id)
-        data = period_data(ledger, m, settings, p, run_id=run_id)
+        values = ledger.period_values(str(p))  # read once for the temuan rules and the period model
+        refresh_temuan(ledger, m, settings, p, run_id, values)
+        data = period_data(ledger, m, settings, p, run_id=run_id, values=values)
         data.sidik = before
+        del values
+        sidik_bidang = bidang_fingerprints(ws, settings, data)
+        # only the bidang whose own outputs changed get a new confirmation workbook and drafts (the others'
+        # files are left as they are, unless missing); a change of master, settings or version changes all
+        before_bidang = (saved or {}).get("bidang") or {}
+        changed = {k for k, v in sidik_bidang.items() if before_bidang.get(k) != v}
         status = [
             {k: row[k] for k in ("kode_bidang", "status", "terisi", "diharapkan", "temuan_terbuka", "galat", "per_kode")}
             for row in data.status
@@ -58,7 +68,9 @@ def rebuild_outputs(ws: Workspace, settings: Settings, master: Master | Callable
         # the confirmation workbooks and the rekap depend only on ``data``: written side by side
         # a closed period takes no answers: no confirmation workbooks or drafts are issued for it
         issue = not data.final
-        writer = None if dry_run or not issue else _konfirmasi_in_child(ws, data)
+        if not issue:
+            sidik_bidang = {}  # nothing issued: a period opened again writes every bidang's
+        writer = None if dry_run or not issue else _konfirmasi_in_child(ws, data, changed)
         written = path if dry_run else write_rekap(path, data)
         report.rekap.append(str(written.relative_to(ws.root)))
         if written != path:  # the rekap is open in another program (Excel on Windows): the new one is beside it
@@ -68,11 +80,11 @@ def rebuild_outputs(ws: Workspace, settings: Settings, master: Master | Callable
         if writer is not None:
             _wait_for(writer, p)
         if issue:
-            _write_drafts(ws, data, report, dry_run=dry_run)
+            _write_drafts(ws, data, report, dry_run=dry_run, only=changed)
         if not dry_run and written == path:  # else the next run tries to replace the held rekap again
             state.put(p, {"sidik": fingerprint(ledger, ws, settings, p), "status": status,
                           "konfirmasi": report.konfirmasi[konfirmasi_before:],
-                          "drafts": report.drafts[drafts_before:]})
+                          "drafts": report.drafts[drafts_before:], "bidang": sidik_bidang})
 
 
 def fingerprint(ledger: Ledger, ws: Workspace, settings: Settings, periode: Periode,
@@ -96,6 +108,63 @@ def fingerprint(ledger: Ledger, ws: Workspace, settings: Settings, periode: Peri
     past = bool(deadline and (today or dt.date.today()) > deadline)
     payload = [list(marks), master_sha, settings.as_dict(), __version__, str(periode), past]
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def bidang_fingerprints(ws: Workspace, settings: Settings, data: PeriodData,
+                        today: dt.date | None = None) -> dict[str, str]:
+    """Per bidang, a digest of everything its confirmation workbook and e-mail drafts of the period show:
+    its open findings, its status row, its rejected files and why, the names and cells of the indicators
+    asked about, its kertas kerja (attached to reminders), and what every bidang shares (master bytes,
+    settings, tool version, period; the date when a reminder is due). Equal digests: nothing to rewrite."""
+    import hashlib
+    import json
+
+    from kinerja_batch import __version__
+    from kinerja_batch.model import STATUS_BELUM, STATUS_DITOLAK
+
+    p = data.periode
+    shared = [_file_sha256(ws.master_path), settings.as_dict(), __version__, str(p)]
+    today = today or _run_date(data)
+    deadline = settings.deadline(p)
+    reminders_due = bool(deadline and today > deadline)
+    items: dict[str, list[dict[str, Any]]] = {}
+    for f in data.findings:
+        if f["status"] == F.TERBUKA:
+            items.setdefault(f["kode_bidang"], []).append(f)
+    reasons: dict[tuple[Any, Any], Any] = {(g.get("kode_bidang"), g.get("berkas")): g.get("pesan", "")
+                                           for g in data.galat}
+    asked = {f["kode_indikator"] for fs in items.values() for f in fs if f["kode_indikator"]}
+    m = data.measures
+    shown = m[m["kode_indikator"].isin(asked)]
+    lookups = {k: (n, a) for k, n, a in zip(shown["kode_indikator"], shown["indikator_kinerja"],
+                                           shown["sel_anggaran"], strict=True)}
+    info = {str(b["kode_bidang"]): b for b in data.master.bidang.to_dict("records")}
+    rejected: dict[str, list[dict[str, Any]]] = {}
+    for f in data.files:
+        if f.get("hasil") == "ditolak" and f.get("kode_bidang"):
+            rejected.setdefault(f["kode_bidang"], []).append(f)
+    out = {}
+    for row in data.status:
+        kode = row["kode_bidang"]
+        own = items.get(kode, [])
+        # a reminder says "until <today>"; reminders and drafts of rejected files attach the kertas kerja
+        template = ws.template_path(kode, p)
+        stat = template.stat() if template.exists() else None
+        extra: list[Any] = [stat and (stat.st_size, stat.st_mtime_ns)]
+        if reminders_due and row["status"] in (STATUS_BELUM, STATUS_DITOLAK):
+            extra.append(today.isoformat())
+        payload = [shared, row, reasons.get((kode, row["berkas"]), ""), own,
+                   [lookups.get(f["kode_indikator"]) for f in own], info.get(kode), extra,
+                   rejected.get(kode, [])]
+        out[kode] = hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+    return out
+
+
+def _run_date(data: PeriodData) -> dt.date:
+    try:
+        return dt.datetime.fromisoformat(data.run_time).date()
+    except (TypeError, ValueError):
+        return dt.date.today()
 
 
 def _file_sha256(path: Any) -> str:
@@ -138,9 +207,13 @@ class _OutputState:
 
 
 def refresh_temuan(ledger: Ledger, master: Master, settings: Settings, periode: Periode,
-                   run_id: int | None) -> RefreshSummary:
+                   run_id: int | None, values: pd.DataFrame | None = None) -> RefreshSummary:
     """Evaluate the temuan rules over the period's current values and bring the ledger's temuan in line
-    (see :mod:`kinerja_batch.lifecycle` for the life of a finding). Returns what changed."""
+    (see :mod:`kinerja_batch.lifecycle` for the life of a finding). Returns what changed.
+
+    Reads the period's year (``values``: :meth:`Ledger.period_values`, when the caller has it) and, of the
+    earlier periods, only the numbers of the indicators the period holds: not every value of every year,
+    so the cost stays flat as the years pile up."""
     from kinerja_batch._gc import gc_paused
     from kinerja_batch.lifecycle import scaled_codes, sync_temuan
     from kinerja_batch.temuan import evaluate
@@ -152,8 +225,11 @@ def refresh_temuan(ledger: Ledger, master: Master, settings: Settings, periode: 
         # every finding of the period, read once: the percent notes of current submissions, the temuan,
         # the notices of invalid answers
         every = list(ledger.findings(periode=p, current_only=False))
-        hits = evaluate(ledger.current_values(periode.tahun), master, settings, periode,
-                        scaled=scaled_codes(ledger, every))
+        if values is None:
+            values = ledger.period_values(p)
+        held = values.loc[values["periode"] == p, "kode_indikator"].unique().tolist()
+        hits = evaluate(values, master, settings, periode, scaled=scaled_codes(ledger, every, p),
+                        history=ledger.history_values(p, held))
         return sync_temuan(ledger, p, hits, run_id, every)
 
 
@@ -164,27 +240,28 @@ def _konfirmasi_paths(ws: Workspace, data: PeriodData) -> list[str]:
     return write_konfirmasi_workbooks(ws, data, dry_run=True)
 
 
-def _konfirmasi_in_child(ws: Workspace, data: PeriodData) -> Any:
+def _konfirmasi_in_child(ws: Workspace, data: PeriodData, only: set[str] | None = None) -> Any:
     """Start writing the period's confirmation workbooks in a child process; see :func:`_wait_for`.
 
     They are independent of the rekap (the ledger is already committed), so with two cores the
     outputs of a period take about as long as the longer of the two, not their sum. The child is
-    forked on Linux and spawned (``data`` pickled) on Windows and macOS, like the readers.
+    forked on Linux and spawned (``data`` pickled) on Windows and macOS, like the readers. With ``only``,
+    the workbooks of other bidang are written only when missing.
     """
     import multiprocessing
 
     from kinerja_batch.safety import start_method
 
     ctx: Any = multiprocessing.get_context(start_method())
-    proc = ctx.Process(target=_write_konfirmasi_child, args=(ws, data))
+    proc = ctx.Process(target=_write_konfirmasi_child, args=(ws, data, only))
     proc.start()
     return proc
 
 
-def _write_konfirmasi_child(ws: Workspace, data: PeriodData) -> None:
+def _write_konfirmasi_child(ws: Workspace, data: PeriodData, only: set[str] | None = None) -> None:
     from kinerja_batch.konfirmasi import write_konfirmasi_workbooks
 
-    write_konfirmasi_workbooks(ws, data)
+    write_konfirmasi_workbooks(ws, data, only=only)
 
 
 def _wait_for(proc: Any, periode: Periode) -> None:
@@ -200,11 +277,12 @@ def _wait_for(proc: Any, periode: Periode) -> None:
         )
 
 
-def _write_drafts(ws: Workspace, data: PeriodData, report: RunReport, *, dry_run: bool) -> None:
+def _write_drafts(ws: Workspace, data: PeriodData, report: RunReport, *, dry_run: bool,
+                  only: set[str] | None = None) -> None:
     """Reminder and confirmation e-mail drafts of the period (issue 5); nothing is sent."""
     from kinerja_batch.drafts import NO_SENDER_NOTE, run_drafts
 
-    written = run_drafts(ws, data, report.konfirmasi, dry_run=dry_run)
+    written = run_drafts(ws, data, report.konfirmasi, dry_run=dry_run, only=only)
     report.drafts += written
     if written and not data.settings.email.pengirim and NO_SENDER_NOTE not in report.catatan:
         report.catatan.append(NO_SENDER_NOTE)

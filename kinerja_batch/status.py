@@ -12,12 +12,12 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kinerja_batch.config import Settings, Workspace
 from kinerja_batch.errors import KinerjaError
 from kinerja_batch.ledger import Ledger
-from kinerja_batch.master import Master
+from kinerja_batch.master_ringkas import MasterRingkas, file_sha256, read_summary, summary_of
 from kinerja_batch.model import (
     STATUS_BELUM,
     STATUS_DITERIMA,
@@ -27,6 +27,9 @@ from kinerja_batch.model import (
     collection_status,
 )
 from kinerja_batch.periode import Periode, format_tanggal, format_waktu
+
+if TYPE_CHECKING:
+    from kinerja_batch.master import Master
 
 HEADERS = ("Bidang", "Status", "Diterima", "Berkas", "Terisi/Diharapkan", "Temuan Terbuka", "Galat")
 _NUMERIC = {"Terisi/Diharapkan", "Temuan Terbuka", "Galat"}
@@ -57,7 +60,23 @@ def read_only_ledger(path: Path) -> Iterator[Ledger]:
         conn.close()
 
 
-def status_report(ws: Workspace, settings: Settings, master: Master, periode: Periode,
+def status_master(ws: Workspace) -> MasterRingkas:
+    """What status shows of the master: the summary a run stored beside the master cache when it is of the
+    master's current bytes (no pandas, no workbook), else the master read (without writing any cache:
+    status only reads). Raises MasterError as the run does for a missing or invalid master."""
+    try:
+        sha256 = file_sha256(ws.master_path)
+    except OSError:
+        sha256 = ""
+    summary = read_summary(ws.state_dir, sha256) if sha256 else None
+    if summary is not None:
+        return summary
+    from kinerja_batch.master import load_master
+
+    return summary_of(load_master(ws.master_path))
+
+
+def status_report(ws: Workspace, settings: Settings, master: Master | MasterRingkas, periode: Periode,
                   now: dt.datetime | None = None) -> dict[str, Any]:
     """The status of every bidang of the master for a period, with totals (plain data, for text or JSON)."""
     now = now or dt.datetime.now().replace(microsecond=0)

@@ -439,26 +439,27 @@ def sama_periode_lalu(ctx: Context) -> Iterator[Hit]:
 
 
 def evaluate(values: pd.DataFrame, master: Master, settings: Settings, periode: Periode, *,
-             scaled: Iterable[str] = ()) -> list[F.Finding]:
+             scaled: Iterable[str] = (), history: pd.DataFrame | None = None) -> list[F.Finding]:
     """Every rule over the current values of a period; returns findings (not stored).
 
-    ``values`` has the shape of :meth:`Ledger.current_values` and may hold every year up to the
-    period's (LONJAKAN reads the history). Only indicators of the period's current submissions are
+    ``values`` has the shape of :meth:`Ledger.current_values`. The history LONJAKAN and
+    SAMA_PERIODE_LALU read is ``history`` when given (:meth:`Ledger.history_values`: every earlier
+    quarter, earlier years too), else the rows of ``values`` before the period (which then may hold
+    every year up to the period's). Only indicators of the period's current submissions are
     looked at. Each finding's ``data`` carries ``submission_id``, ``kolom`` (the value a correction
     replaces) and ``sidik`` (the fingerprint of the values that triggered it).
     """
     with gc_paused():
-        return _evaluate(values, master, settings, periode, scaled)
-
-
+        return _evaluate(values, master, settings, periode, scaled, history)
 
 
 def _evaluate(values: pd.DataFrame, master: Master, settings: Settings, periode: Periode,
-              scaled: Iterable[str]) -> list[F.Finding]:
+              scaled: Iterable[str], history: pd.DataFrame | None = None) -> list[F.Finding]:
     frame = measured_frame(values, master, settings, periode)
     frame = frame[frame["submission_id"].notna()].reset_index(drop=True)
-    order = (values["tahun"] * 10 + values["tw"]).to_numpy()
-    history = values[order < periode.tahun * 10 + periode.tw]
+    if history is None:
+        order = (values["tahun"] * 10 + values["tw"]).to_numpy()
+        history = values[order < periode.tahun * 10 + periode.tw]
     ctx = Context(periode, settings.temuan, frame, history, frozenset(scaled), _row_lists(frame))
     sub_of = {str(b): int(s) for b, s in zip(frame["kode_bidang"], frame["submission_id"], strict=True)}
     file_of = {str(b): str(n) for b, n in zip(frame["kode_bidang"], frame["berkas"], strict=True)}
