@@ -287,6 +287,15 @@ def wait_until_holds_lock(ws: Workspace, proc: subprocess.Popen, *, required: bo
     assert not required, "run did not take the lock"
 
 
+def wait_until_fewer_files(ws: Workspace, proc: subprocess.Popen, total: int, seconds: float = 60) -> None:
+    """Until the run has moved at least one of the ``total`` files out of inbox/ (or ended)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and proc.poll() is None:
+        if sum(1 for p in ws.inbox.iterdir() if p.is_file()) < total:
+            return
+        time.sleep(0.001)
+
+
 def test_kill_9_at_random_moments(many: dict[str, Any], tmp_path: Path) -> None:
     ws = copy_workspace(many["ws"].root, tmp_path / "ws")
     rekap = ws.rekap_path(many["periode"])
@@ -295,12 +304,17 @@ def test_kill_9_at_random_moments(many: dict[str, Any], tmp_path: Path) -> None:
     # shortest first: the early kills land among the files, the later ones in the moves and the rekap
     pauses = sorted(rng.uniform(0.05, 1.5) for _ in range(8))
     waiting: list[int] = []  # files still in inbox/ after each kill
-    for pause in pauses:
+    total = sum(1 for p in ws.inbox.iterdir() if p.is_file())
+    for i, pause in enumerate(pauses):
         proc = subprocess.Popen(cli_command(ws), env=cli_env(), stdout=subprocess.DEVNULL,
                                 stderr=subprocess.DEVNULL, start_new_session=True)
         try:
             wait_until_holds_lock(ws, proc)
-            time.sleep(pause)
+            if i == 0:
+                # the first kill lands among the files whatever the machine's speed: as soon as one has moved
+                wait_until_fewer_files(ws, proc, total)
+            else:
+                time.sleep(pause)
             if proc.poll() is None:
                 os.killpg(proc.pid, signal.SIGKILL)  # the run and its reader child, like a power cut
         finally:

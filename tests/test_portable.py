@@ -84,6 +84,17 @@ def _workers_left() -> list[str]:
             if p.status() != psutil.STATUS_ZOMBIE and "resource_tracker" not in " ".join(p.cmdline())]
 
 
+@pytest.fixture(autouse=True)
+def _stop_resource_tracker() -> Any:
+    """Spawned workers make multiprocessing start its resource tracker, a helper process that lives as long
+    as this one; stop it after each test, so that the tests which check no child is left over (test_safety,
+    test_crash) see only what they started themselves, whatever order the suite runs in."""
+    yield
+    from multiprocessing import resource_tracker
+
+    resource_tracker._resource_tracker._stop()  # reaps it; a no-op when none was started
+
+
 @pytest.fixture
 def spawn(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(safety.START_METHOD_ENV, "spawn")
