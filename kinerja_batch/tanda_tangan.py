@@ -1,7 +1,7 @@
 """Signed forms (issue 10 §5): every kertas kerja and confirmation workbook carries what it was issued for.
 
-Layer: intake/foundation. Uses only the standard library, :mod:`layout` and :mod:`findings`; the ledger is
-passed in by the caller.
+Layer: intake. Uses the standard library, :mod:`layout`, :mod:`findings` and (to record issued forms) the
+ledger; checking a returned form takes the ledger row from the caller.
 
 The workspace keeps a secret of 32 random bytes in ``.kinerja/kunci_tanda_tangan`` (made on first need,
 mode 0600 where the OS has modes). Each form's metadata holds its kind, bidang, period, id, locked-content
