@@ -190,6 +190,13 @@ def templates(ctx: click.Context, workspace: Path | None, periode: str | None, b
                    "gunakan --timpa untuk menulis ulang:")
         for kode in kept:
             click.echo(f"  {ws.template_path(kode, p).relative_to(ws.root)}")
+        from kinerja_batch.tanda_tangan import signed_with_another_key
+
+        stale = signed_with_another_key([ws.template_path(k, p) for k in kept], ws.state_dir)
+        if stale:
+            click.echo(f"Peringatan: {len(stale)} kertas kerja yang dibiarkan tidak bertanda tangan dengan kunci "
+                       "ruang kerja ini (kunci diganti atau dibuat sebelum tanda tangan ada), sehingga akan ditolak "
+                       "bila dikirim kembali; tulis ulang dengan --timpa dan kirimkan lagi ke bidang.", err=True)
     if eml:
         written = written + [TemplateInfo(ws.template_path(k, p), k, p, "", len(master.indikator_of(k)))
                              for k in kept]

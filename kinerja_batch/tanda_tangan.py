@@ -143,6 +143,28 @@ def issue(ledger_path: Path, state_dir: Path, forms: list[Issued]) -> bytes:
     return key
 
 
+def signed_with_another_key(paths: list[Path], state_dir: Path) -> list[Path]:
+    """Forms already written whose signature is not of this workspace's current key (the key was lost and
+    replaced): they would be rejected when they come back, so they must be written again."""
+    from python_calamine import CalamineWorkbook
+
+    if not paths or not key_path(state_dir).exists():
+        return []
+    current = fingerprint(workspace_key(state_dir))
+    out = []
+    for path in paths:
+        try:
+            wb = CalamineWorkbook.from_path(str(path))
+            rows = wb.get_sheet_by_name(layout.SHEET_META).to_python() if layout.SHEET_META in wb.sheet_names else []
+            wb.close()
+        except Exception:  # an unreadable form is not ours to judge here
+            continue
+        meta = {str(r[0]): str(r[1]) for r in rows if len(r) >= 2 and r[0]}
+        if meta.get("sidik_kunci") != current:
+            out.append(path)
+    return out
+
+
 # ------------------------------------------------------------------------------------------------
 # reading
 

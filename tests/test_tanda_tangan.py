@@ -416,8 +416,10 @@ def test_lost_key_new_key_and_old_forms_rejected_with_what_to_do(ws: Workspace) 
     [f] = run_json(ws)["files"]
     assert (f["hasil"], f["kode"]) == ("ditolak", "TANDA_TANGAN_TIDAK_SAH")
     assert "ditandatangani dengan kunci lain" in f["pesan"] and "minta diterbitkan ulang" in f["pesan"]
-    # re-issued forms carry the new key and are accepted
-    templates(ws)
+    # 'templates' keeps forms already written, but says these ones no longer verify; --timpa re-issues them
+    kept = cli_run(ws, "templates", "--periode", "2025-TW1")
+    assert "2 kertas kerja yang dibiarkan tidak bertanda tangan dengan kunci ruang kerja ini" in kept.output
+    assert cli_run(ws, "templates", "--periode", "2025-TW1", "--timpa").exit_code == 0
     drop(ws, filled(ws, "SEK", {"A1": 95, "A2": 96}), "sek_baru.xlsx")
     assert run_json(ws)["files"][0]["hasil"] == "diterima"
 
