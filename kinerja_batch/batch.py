@@ -863,7 +863,8 @@ class _Processor:
                                         file_id=file_id, submission_id=sub_id)
         self.touched.add(p)
         outcome = FileOutcome(
-            name, "diterima", kode_bidang=ident.kode_bidang, periode=str(p), lokasi=self._rel(dest),
+            name, "diterima", kode=unsigned.code if unsigned else "", kode_bidang=ident.kode_bidang, periode=str(p),
+            lokasi=self._rel(dest),
             terisi=parsed.n_filled, galat=n_galat, peringatan=n_warn,
             pesan=("terlambat; " if late else "") + f"{parsed.n_filled} indikator terisi"
                   + (f"; {unsigned.message}" if unsigned else ""))
