@@ -651,11 +651,17 @@ def _template_id(kit: Kit, bidang: str, periode: str) -> str:
     return {r[0]: r[1] for r in wb[layout.SHEET_META].iter_rows(max_col=2, values_only=True)}["template_id"]
 
 
-def _forged_bidang(s: Sheet) -> None:
-    """SEK's own kertas kerja told to be IKP's: the metadata rewritten and IKP's codes pasted in."""
-    s.meta("kode_bidang", "IKP")
-    for sek, ikp in zip(("T-01", "IKU-05", PERSEN), ("IKU-01", "IKU-02", "IKP-P01"), strict=True):
-        s.cell(sek, "Kode Indikator").value = ikp
+def _forged_bidang(kit: Kit) -> Callable[[Sheet], None]:
+    """SEK's own kertas kerja told to be IKP's: the metadata rewritten and IKP's codes pasted over SEK's, so that
+    metadata and codes agree (only the signature tells the forgery)."""
+    ikp = [str(k) for k in kit.w.master.indikator_of("IKP")["kode_indikator"]]
+
+    def edit(s: Sheet) -> None:
+        s.meta("kode_bidang", "IKP")
+        for i, sek in enumerate(list(s.rows)):
+            s.cell(sek, "Kode Indikator").value = ikp[i] if i < len(ikp) else None
+
+    return edit
 
 
 def _tampered_signature(s: Sheet) -> None:
@@ -864,7 +870,7 @@ CASES: list[Case] = [
     # ---- forgeries (issue 10 section 5)
     Case("tt_bidang_palsu", "kertas kerja of one bidang with its metadata rewritten to another bidang (and that "
          "bidang's codes pasted in)", "rejected, naming the bidang it was issued for; the real submission stays",
-         "ikp_palsu.xlsx", lambda k, n: k.put(n, k.kk({"T-01": 3.0}, edit=_forged_bidang)), "ditolak",
+         "ikp_palsu.xlsx", lambda k, n: k.put(n, k.kk({"T-01": 3.0}, edit=_forged_bidang(k))), "ditolak",
          "TANDA_TANGAN_TIDAK_SAH", "metadata menyebut bidang IKP, padahal formulir", _check_sek_untouched),
     Case("tt_periode_palsu", "kertas kerja with its metadata rewritten to another period", "rejected, naming the "
          "period it was issued for", "sek_tw2_palsu.xlsx",
