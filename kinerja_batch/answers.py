@@ -20,6 +20,7 @@ from kinerja_batch.layout import (
     BENAR,
     H_ID,
     H_KODE,
+    H_KODE_TEMUAN,
     H_KOREKSI,
     H_PENJELASAN,
     H_TANGGAPAN,
@@ -101,6 +102,7 @@ class _Apply:
         self.file = file
         self.file_id = file_id
         self.run_id = run_id
+        self.form_id = identity.form_id
         subs = [s for s in ledger.current_submissions(self.periode) if s["kode_bidang"] == self.bidang]
         self.sub = subs[0] if subs else None
         self.indikator = set(master.indikator_of(self.bidang)["kode_indikator"])
@@ -189,6 +191,7 @@ class _Apply:
             self._explain(target, penjelasan, excel_row)
             self.ledger.update_finding(tid, status=F.DIKONFIRMASI, tanggapan=BENAR, penjelasan=penjelasan,
                                        data={**finding_data(target), "berkas_konfirmasi": self.file,
+                                             "id_formulir": self.form_id,
                                              "sel_konfirmasi": self.place(H_TANGGAPAN, excel_row)})
             self.out.dikonfirmasi += 1
         else:
@@ -261,7 +264,7 @@ class _Apply:
                                  periode=self.periode, kolom="penghambat", lama="", baru=penjelasan,
                                  sumber_berkas=self.file, sel=self.place(H_PENJELASAN, excel_row),
                                  alasan=f"Konfirmasi {target['kode']} (ID {target['id']}): Faktor Penghambat "
-                                        "dari Penjelasan")
+                                        "dari Penjelasan", id_formulir=self.form_id)
 
     def _correct(self, target: Any, koreksi: Any, penjelasan: str, excel_row: int) -> None:
         kode = target["kode_indikator"]
@@ -324,7 +327,8 @@ class _Apply:
             self.run_id, kode_indikator=kode, kode_bidang=self.bidang, periode=self.periode, kolom=kolom, lama=old,
             baru=value, sumber_berkas=self.file, sel=where,
             alasan=f"Konfirmasi {target['kode']} (ID {target['id']}): Perbaiki" + (f"; {penjelasan}" if penjelasan
-                                                                                   else ""))
+                                                                                   else ""),
+            id_formulir=self.form_id)
         self.ledger.recount_submission(int(self.sub["id"]))
         close_replaced_cells(self.ledger, int(self.sub["id"]), kode, kolom,
                              None if row is None else row["sel_anggaran"], keep=int(target["id"]))
@@ -332,7 +336,7 @@ class _Apply:
             self._explain(target, penjelasan, excel_row)
         self.ledger.update_finding(int(target["id"]), status=F.DIKOREKSI, tanggapan=PERBAIKI, penjelasan=penjelasan,
                                    data={**finding_data(target), "nilai_koreksi": value, "berkas_konfirmasi": self.file,
-                                         "sel_konfirmasi": where})
+                                         "id_formulir": self.form_id, "sel_konfirmasi": where})
         self.out.dikoreksi += 1
 
 
@@ -344,6 +348,11 @@ def apply_answers(ledger: Ledger, master: Master, settings: Settings, raw: RawWo
     ``Tanggapan``) are left open. Returns the counts and notes for the run summary.
     """
     work = _Apply(ledger, master, raw, identity, file, file_id, run_id)
+    issued_hash = identity.meta.get("hash_terkunci", "").strip()
+    if issued_hash and layout.konfirmasi_locked_hash(_rows_as_read(raw)) != issued_hash:
+        work.out.catatan.append("kolom terkunci (ID Temuan, Kode Indikator, Kode Temuan) tidak sama dengan saat "
+                                "lembar diterbitkan: baris diubah, ditambah atau dihapus; setiap jawaban tetap "
+                                "diperiksa terhadap temuan bidang dan periode lembar ini")
     with ledger.atomic():
         # the notices of an earlier answer file are replaced by this file's own
         for row in ledger.findings(periode=work.periode, current_only=False):
@@ -353,3 +362,13 @@ def apply_answers(ledger: Ledger, master: Master, settings: Settings, raw: RawWo
             work.row(excel_row, values)
         close_orphan_notices(ledger, work.periode)
     return work.out
+
+
+def _rows_as_read(raw: RawWorkbook) -> list[tuple[str, str, str]]:
+    """(ID Temuan, Kode Indikator, Kode Temuan) of the rows of a returned confirmation workbook."""
+    out = []
+    for _, values in raw.rows:
+        tid = _as_id(raw.value(values, H_ID))
+        out.append(("" if tid is None else str(tid), kode_text(raw.value(values, H_KODE)),
+                    _text(raw.value(values, H_KODE_TEMUAN))))
+    return [r for r in out if any(r)]

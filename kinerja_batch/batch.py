@@ -27,7 +27,7 @@ from kinerja_batch.config import Settings, Workspace
 from kinerja_batch.errors import RunLockedError
 from kinerja_batch.faults import crash_point
 from kinerja_batch.periode import Periode
-from kinerja_batch.report import FileOutcome, RunReport
+from kinerja_batch.report import DITAHAN, FileOutcome, RunReport
 
 # Workbooks read at once by worker processes. Two keep both cores of the reference machine busy while
 # this process stores and moves files; more only queue behind each other there (benchmarks/bench_run.py).
@@ -358,6 +358,43 @@ def _rekap_written_beside(ws: Workspace) -> set[Periode]:
     return out
 
 
+def accept_held(ws: Workspace, names: list[str], *, wait: bool = False) -> RunReport:
+    """``kinerja-batch terima``: the officer accepts files held in ``inbox/ditahan/`` (no signature, issue 10
+    §5). Each is read again and stored as if it had come in now with the officer's say (it keeps its arrival
+    time); then the outputs of its period are rebuilt. Raises KinerjaError naming the held files when a name
+    is not one of them."""
+    from kinerja_batch.errors import KinerjaError
+    from kinerja_batch.ledger import Ledger
+    from kinerja_batch.master import load_master
+    from kinerja_batch.outputs import rebuild_outputs
+    from kinerja_batch.safety import require_defusedxml
+
+    require_defusedxml()
+    settings = ws.settings()
+    report = RunReport(run_id=None, dry_run=False, started=dt.datetime.now().replace(microsecond=0).isoformat())
+    with run_lock(ws, wait=wait), Ledger.open(ws.ledger_path) as ledger:
+        held = [r for r in ledger.held_files() if (ws.root / r["lokasi"]).is_file()]
+        rows = []
+        for name in names:
+            wanted = Path(name).name
+            match = [r for r in held if Path(r["lokasi"]).name == wanted] or \
+                [r for r in held if r["nama_asli"] == wanted]
+            if not match:
+                listed = ", ".join(f"'{Path(r['lokasi']).name}'" for r in held) or "tidak ada"
+                raise KinerjaError(f"Berkas '{wanted}' tidak ada di antara berkas yang ditahan di "
+                                   f"{ws.ditahan} (berkas ditahan: {listed}). Tidak ada yang diubah.")
+            rows.append(match[-1])
+        master = load_master(ws.master_path, cache_dir=ws.state_dir)
+        run_id = ledger.begin_run(settings.as_dict(), __version__)
+        report.run_id = run_id
+        touched: set[Periode] = set()
+        processor = _Processor(ws, settings, master, ledger, run_id, False, None, report, touched)
+        processor.accept_held(rows)
+        rebuild_outputs(ws, settings, master, ledger, sorted(touched), report, run_id=run_id)
+        ledger.finish_run(run_id, {k: v for k, v in report.as_dict().items() if k in ("jumlah", "rekap")})
+    return report
+
+
 def _remove_interrupted_outputs(ws: Workspace) -> None:
     """Half-written outputs (``outbox/**/.tmp_*``) of a run that died while writing them.
 
@@ -434,6 +471,17 @@ class _Processor:
         self._group = 0  # files written in the open transaction
         self._group_began = math.inf  # when it was opened
         self._moves: list[Callable[[], None]] = []  # their moves, done once it committed
+        self.approved: dict[str, int] = {}  # sha256 -> the held file's ledger row the officer accepts
+        self._key: bytes | None = None
+
+    @property
+    def key(self) -> bytes:
+        """The workspace's signing key, read (or made) the first time a form is checked."""
+        if self._key is None:
+            from kinerja_batch.tanda_tangan import workspace_key
+
+            self._key = workspace_key(self.ws.state_dir, create=not self.dry_run)
+        return self._key
 
     # -------------------------------------------------------------- helpers
     def _rel(self, path: Path) -> str:
@@ -475,6 +523,11 @@ class _Processor:
 
     def _record_file(self, entry: InboxEntry, sha: str, dest: Path, hasil: str, **outcome: Any) -> int:
         """The file's row in the ledger: what it is, when it came, what became of it and where it goes."""
+        if sha in self.approved:  # a held file the officer accepts: its own row, with its arrival time
+            file_id = self.approved[sha]
+            self.ledger.update_file(file_id, run_id=self.run_id, hasil=hasil, lokasi=self._rel(dest),
+                                    **{"kode": None, "alasan": None, **outcome})
+            return file_id
         return self.ledger.record_file(
             self.run_id, sha256=sha, nama_asli=entry.path.name, ukuran=entry.size, mtime=entry.mtime,
             diterima=self._received(entry).isoformat(sep=" "), hasil=hasil, lokasi=self._rel(dest), **outcome)
@@ -601,6 +654,36 @@ class _Processor:
         return F.make("PERIODE_DITUTUP", file=name, bidang=identity.kode_bidang, periode=p,
                       periode_teks=p, detail=format_waktu(closing["waktu"]))
 
+    def accept_held(self, rows: list[Any]) -> None:
+        """Read held files again and store them with the officer's acceptance (see :func:`accept_held`)."""
+        from kinerja_batch.safety import isolated_map, sniff
+
+        limits = self.settings.batas
+        plan = []
+        for row in rows:
+            path = self.ws.root / row["lokasi"]
+            entry = InboxEntry(path, path.stat().st_size, float(row["mtime"]))
+            self.approved[row["sha256"]] = int(row["id"])
+            plan.append((entry, row["sha256"], sniff(path, limits, display_name=path.name, fresh_seconds=0)))
+        calls = [(entry.path, sniffed.format, entry.path.name) for entry, _, sniffed in plan if sniffed.finding is None]
+        job = _ParseJob(self.master, frozenset(self.periods), None, limits.baris_maks)
+        parsed = isolated_map(job, iter(calls), workers=max(1, min(PARSE_WORKERS, len(calls))),
+                              memory_mb=limits.memori_mb, seconds=limits.detik_maks, initializer=_warm_worker)
+        try:
+            for entry, sha, sniffed in plan:
+                if sniffed.finding is not None:
+                    self._reject(entry, sha, sniffed.finding)
+                else:
+                    self._store(entry, sha, next(parsed))
+            self._flush()
+        finally:
+            parsed.close()  # type: ignore[attr-defined]
+            if self.ledger.conn.in_transaction:
+                self.ledger.conn.execute("ROLLBACK")
+        for entry, _, _ in plan:  # the held file moved on: its reason for being held goes
+            if not entry.path.exists():
+                entry.path.with_name(entry.path.name + ".alasan.txt").unlink(missing_ok=True)
+
     def _store(self, entry: InboxEntry, sha: str, outcome: Any) -> None:
         """Store what the child read (or why it could not)."""
         from kinerja_batch.numbers import format_angka_ringkas
@@ -631,12 +714,75 @@ class _Processor:
         closed = self._closed_period(kind, result, name)
         if closed is not None:
             self._reject(entry, sha, closed)
-        elif kind == "ditolak":
+            return
+        if kind == "ditolak":
             self._reject(entry, sha, result)
+            return
+        identity = result[0] if kind == "konfirmasi" else result.identity
+        verdict = self._verify(identity, name)
+        if isinstance(verdict, F.Finding):
+            self._reject(entry, sha, verdict)
+        elif self._must_hold(kind, identity, verdict, sha):
+            self._hold(entry, sha, identity, verdict)
         elif kind == "konfirmasi":
-            self._konfirmasi(entry, sha, *result)
+            self._konfirmasi(entry, sha, result[0], result[1], verdict=verdict)
         else:
-            self._accept(entry, sha, result)
+            self._accept(entry, sha, result, verdict=verdict)
+
+    # -------------------------------------------------------------- signed forms (issue 10 section 5)
+    def _verify(self, identity: Any, name: str) -> Any:
+        """The form's signature and issued id (tanda_tangan.check): a Verdict, or the finding that rejects it."""
+        from kinerja_batch.tanda_tangan import check
+
+        return check(identity.meta, jenis=identity.kind, kode_bidang=identity.kode_bidang,
+                     periode=str(identity.periode), key=self.key,
+                     issued=self.ledger.issued_form(identity.form_id), file=name)
+
+    def _must_hold(self, kind: str, identity: Any, verdict: Any, sha: str) -> bool:
+        """A file without a signature never changes accepted data on its own: answers of a confirmation
+        workbook are held, and so is a kertas kerja that would replace an accepted submission. An unsigned
+        first submission is read (and shown as unsigned)."""
+        from kinerja_batch.tanda_tangan import TANPA
+
+        if verdict.status != TANPA or sha in self.approved:
+            return False
+        if kind == "konfirmasi":
+            return True
+        return self._current(identity) is not None
+
+    def _current(self, identity: Any) -> Any:
+        return self.ledger.conn.execute(
+            "SELECT s.*, f.nama_asli AS berkas FROM submissions s JOIN files f ON f.id = s.file_id"
+            " WHERE s.kode_bidang=? AND s.periode=? AND s.superseded_by IS NULL",
+            (identity.kode_bidang, str(identity.periode))).fetchone()
+
+    def _hold(self, entry: InboxEntry, sha: str, identity: Any, verdict: Any) -> None:
+        name = entry.path.name
+        p = str(identity.periode)
+        dest = self._destination(self.ws.ditahan, name)
+        if identity.kind == layout.KIND_KONFIRMASI:
+            akibat = (f"Jawaban konfirmasi {identity.kode_bidang} {p} yang tidak bertanda tangan tidak diterapkan "
+                      "sendiri: berkas ditahan di inbox/ditahan/ sampai Subbag Perencanaan memeriksanya. Bila "
+                      f"isinya benar, terapkan dengan: kinerja-batch terima \"{dest.name}\". Bila bukan, minta "
+                      "bidang menjawab pada lembar konfirmasi asli lalu kirim kembali.")
+        else:
+            current = self._current(identity)
+            akibat = (f"Kiriman {identity.kode_bidang} {p} yang sudah diterima ('{current['berkas']}') tidak "
+                      "digantikan oleh berkas tanpa tanda tangan: berkas ditahan di inbox/ditahan/ sampai Subbag "
+                      f"Perencanaan memeriksanya. Bila isinya benar, terima dengan: kinerja-batch terima "
+                      f"\"{dest.name}\". Bila bukan, minta bidang mengisi kertas kerja asli lalu kirim kembali.")
+        finding = F.make("TANPA_TANDA_TANGAN", file=name, bidang=identity.kode_bidang, periode=p,
+                         detail=verdict.reason, akibat=akibat)
+        with self._transaction():
+            file_id = self._record_file(entry, sha, dest, DITAHAN, kode=finding.code, alasan=finding.message,
+                                        jenis=identity.kind, kode_bidang=identity.kode_bidang, periode=p,
+                                        id_formulir=verdict.form_id or None)
+            self.ledger.record_findings(self.run_id, [finding], file_id=file_id)
+        self.touched.add(identity.periode)  # its rekap says the bidang has a file waiting
+        outcome = FileOutcome(name, DITAHAN, kode=finding.code, pesan=finding.message,
+                              kode_bidang=identity.kode_bidang, periode=p, lokasi=self._rel(dest))
+        self.report.files.append(outcome)
+        self._then(lambda: self._move(entry.path, dest, _held_text(finding.message, name), outcome=outcome))
 
     def _known_bytes(self, entry: InboxEntry, sha: str, known: list[Any]) -> None:
         name = entry.path.name
@@ -691,7 +837,9 @@ class _Processor:
         if p is not None and p in self.periods:
             self.touched.add(p)
 
-    def _accept(self, entry: InboxEntry, sha: str, parsed: Any) -> None:
+    def _accept(self, entry: InboxEntry, sha: str, parsed: Any, verdict: Any = None) -> None:
+        from kinerja_batch.tanda_tangan import SAH, TANPA
+
         name = entry.path.name
         ident = parsed.identity
         p: Periode = ident.periode
@@ -702,22 +850,28 @@ class _Processor:
         n_galat = sum(1 for f in parsed.findings if f.level == F.GALAT)
         n_warn = sum(1 for f in parsed.findings if f.level == F.PERINGATAN)
         with self._transaction():
+            unsigned = _unsigned_note(verdict, name, ident, approved=sha in self.approved)
             file_id = self._record_file(entry, sha, dest, "diterima", jenis=layout.KIND_KERTAS_KERJA,
-                                        kode_bidang=ident.kode_bidang, periode=str(p))
+                                        kode_bidang=ident.kode_bidang, periode=str(p),
+                                        id_formulir=(verdict.form_id or None) if verdict is not None else None)
             sub_id = self.ledger.record_submission(
                 file_id, kode_bidang=ident.kode_bidang, periode=str(p), tahun=p.tahun, tw=p.tw,
                 diterima=received.isoformat(sep=" "), terlambat=late, rows=parsed.rows,
-                n_indikator=len(self.master.indikator_of(ident.kode_bidang)), n_galat=n_galat, n_peringatan=n_warn)
-            self.ledger.record_findings(self.run_id, parsed.findings, file_id=file_id, submission_id=sub_id)
+                n_indikator=len(self.master.indikator_of(ident.kode_bidang)), n_galat=n_galat, n_peringatan=n_warn,
+                tanda_tangan=None if verdict is None else (SAH if verdict.status == SAH else TANPA))
+            self.ledger.record_findings(self.run_id, parsed.findings + ([unsigned] if unsigned else []),
+                                        file_id=file_id, submission_id=sub_id)
         self.touched.add(p)
         outcome = FileOutcome(
-            name, "diterima", kode_bidang=ident.kode_bidang, periode=str(p), lokasi=self._rel(dest),
+            name, "diterima", kode=unsigned.code if unsigned else "", kode_bidang=ident.kode_bidang, periode=str(p),
+            lokasi=self._rel(dest),
             terisi=parsed.n_filled, galat=n_galat, peringatan=n_warn,
-            pesan=("terlambat; " if late else "") + f"{parsed.n_filled} indikator terisi")
+            pesan=("terlambat; " if late else "") + f"{parsed.n_filled} indikator terisi"
+                  + (f"; {unsigned.message}" if unsigned else ""))
         self.report.files.append(outcome)
         self._then(lambda: self._move(entry.path, dest, outcome=outcome))
 
-    def _konfirmasi(self, entry: InboxEntry, sha: str, identity: Any, raw: Any) -> None:
+    def _konfirmasi(self, entry: InboxEntry, sha: str, identity: Any, raw: Any, verdict: Any = None) -> None:
         from kinerja_batch.answers import apply_answers
 
         name = entry.path.name
@@ -725,7 +879,8 @@ class _Processor:
         dest = self._destination(self.ws.arsip / str(p), name)
         with self._transaction():
             file_id = self._record_file(entry, sha, dest, "konfirmasi", jenis=layout.KIND_KONFIRMASI,
-                                        kode_bidang=identity.kode_bidang, periode=str(p))
+                                        kode_bidang=identity.kode_bidang, periode=str(p),
+                                        id_formulir=(verdict.form_id or None) if verdict is not None else None)
             summary = apply_answers(self.ledger, self.master, self.settings, raw, identity, file=name,
                                     file_id=file_id, run_id=self.run_id)
         self.touched.add(p)
@@ -733,6 +888,32 @@ class _Processor:
                               lokasi=self._rel(dest), galat=summary.n_invalid, pesan=summary.text())
         self.report.files.append(outcome)
         self._then(lambda: self._move(entry.path, dest, outcome=outcome))
+
+
+def _unsigned_note(verdict: Any, name: str, ident: Any, *, approved: bool) -> F.Finding | None:
+    """The TANPA_TANDA_TANGAN note of an unsigned kertas kerja that is accepted (first submission, or the
+    officer's acceptance of a held file)."""
+    from kinerja_batch.tanda_tangan import TANPA
+
+    if verdict is None or verdict.status != TANPA:
+        return None
+    if approved:
+        akibat = "Diterima atas persetujuan Subbag Perencanaan (kinerja-batch terima)."
+    else:
+        akibat = ("Diterima sebagai kiriman pertama bidang ini untuk periode ini dan ditandai tanpa tanda tangan; "
+                  "kertas kerja asli bertanda tangan yang dikirim kemudian akan menggantikannya.")
+    return F.make("TANPA_TANDA_TANGAN", file=name, bidang=ident.kode_bidang, periode=str(ident.periode),
+                  detail=verdict.reason, akibat=akibat)
+
+
+def _held_text(message: str, name: str) -> str:
+    return (
+        f"Berkas: {name}\n"
+        f"Ditahan oleh kinerja-batch pada {dt.datetime.now():%Y-%m-%d %H:%M}.\n\n"
+        f"{message}\n\n"
+        "Berkas ini tidak mengubah data apa pun sampai diterima dengan perintah 'kinerja-batch terima'; berkas "
+        "tetap disimpan di sini sebagai arsip.\n"
+    )
 
 
 def _reason_text(message: str, name: str) -> str:

@@ -24,7 +24,7 @@ CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 EXIT_CODES = """\b
 Kode keluar:
   0  selesai tanpa masalah
-  1  selesai tetapi ada yang perlu ditindaklanjuti (berkas ditolak, galat),
+  1  selesai tetapi ada yang perlu ditindaklanjuti (berkas ditolak/ditahan, galat),
      atau galat yang menghentikan perintah (pengaturan/master salah,
      proses lain sedang berjalan)
   2  penggunaan salah (opsi atau argumen tidak dikenal)"""
@@ -190,6 +190,13 @@ def templates(ctx: click.Context, workspace: Path | None, periode: str | None, b
                    "gunakan --timpa untuk menulis ulang:")
         for kode in kept:
             click.echo(f"  {ws.template_path(kode, p).relative_to(ws.root)}")
+        from kinerja_batch.tanda_tangan import signed_with_another_key
+
+        stale = signed_with_another_key([ws.template_path(k, p) for k in kept], ws.state_dir)
+        if stale:
+            click.echo(f"Peringatan: {len(stale)} kertas kerja yang dibiarkan tidak bertanda tangan dengan kunci "
+                       "ruang kerja ini (kunci diganti atau dibuat sebelum tanda tangan ada), sehingga akan ditolak "
+                       "bila dikirim kembali; tulis ulang dengan --timpa dan kirimkan lagi ke bidang.", err=True)
     if eml:
         written = written + [TemplateInfo(ws.template_path(k, p), k, p, "", len(master.indikator_of(k)))
                              for k in kept]
@@ -242,6 +249,42 @@ def run(ctx: click.Context, workspace: Path | None, periode: str | None, dry_run
     else:
         from kinerja_batch.summary import run_summary
 
+        click.echo(run_summary(report))
+    ctx.exit(1 if report.needs_attention else 0)
+
+
+@cli.command(context_settings=CONTEXT, epilog=EXIT_CODES,
+             short_help="Terima berkas yang ditahan karena tidak bertanda tangan.")
+@_workspace_option
+@click.argument("berkas", nargs=-1, required=True, metavar="BERKAS...")
+@click.option("--json", "as_json", is_flag=True, help="Cetak hasil sebagai JSON (untuk mesin).")
+@click.option("--tunggu", is_flag=True,
+              help="Bila proses lain sedang berjalan di ruang kerja ini, tunggu gilirannya alih-alih berhenti.")
+@click.pass_context
+def terima(ctx: click.Context, workspace: Path | None, berkas: tuple[str, ...], as_json: bool, tunggu: bool) -> None:
+    """Terima berkas yang ditahan di inbox/ditahan/ karena tidak bertanda tangan.
+
+    Berkas tanpa tanda tangan (tanpa metadata kertas kerja, misalnya lembar yang
+    disalin ke buku kerja baru) tidak menggantikan kiriman yang sudah diterima dan
+    jawaban konfirmasinya tidak diterapkan sampai Subbag Perencanaan memeriksanya.
+    Perintah ini membaca berkas itu lagi dan menerimanya (tercatat di buku besar),
+    lalu menulis ulang rekap periodenya. Lihat berkas yang ditahan dengan 'status'.
+
+    \b
+    Contoh:
+      kinerja-batch terima sek_salinan.xlsx
+      kinerja-batch -w /srv/kinerja terima "kertas kerja IKP (2).xlsx"
+    """
+    import json as json_module
+
+    from kinerja_batch.batch import accept_held
+    from kinerja_batch.summary import run_summary
+
+    ws = _resolve(ctx, workspace)
+    report = accept_held(ws, list(berkas), wait=tunggu)
+    if as_json:
+        click.echo(json_module.dumps(report.as_dict(), ensure_ascii=False, indent=2, default=str))
+    else:
         click.echo(run_summary(report))
     ctx.exit(1 if report.needs_attention else 0)
 

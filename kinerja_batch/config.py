@@ -627,6 +627,11 @@ class Workspace:
         return self.inbox / "ditolak"
 
     @property
+    def ditahan(self) -> Path:
+        """Files without a signature that would replace accepted data: kept until the officer accepts them."""
+        return self.inbox / "ditahan"
+
+    @property
     def outbox(self) -> Path:
         return self.root / "outbox"
 

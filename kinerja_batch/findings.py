@@ -82,6 +82,13 @@ CATALOG: dict[str, Code] = {
            "Berkas '{file}' berisi lebih dari satu lembar isian ({detail}); tidak jelas lembar mana yang "
            "dikirim, jadi berkas tidak diterima dan data yang sudah diterima sebelumnya tidak diubah. Hapus "
            "lembar salinan sehingga hanya satu lembar Kertas Kerja, lalu kirim kembali."),
+        _c("TANDA_TANGAN_TIDAK_SAH", GALAT, BERKAS, "Tanda tangan tidak sah",
+           "Berkas '{file}' ditolak karena tanda tangan {jenis} tidak sah (ID {value}): {detail}. Berkas hanya "
+           "berlaku untuk bidang dan periode yang tertulis saat diterbitkan. Jangan mengubah lembar tersembunyi "
+           "atau metadatanya; isi {jenis} asli untuk bidang dan periode Anda dari Subbag Perencanaan (minta "
+           "diterbitkan ulang bila hilang), lalu kirim kembali."),
+        _c("TANPA_TANDA_TANGAN", PERINGATAN, BERKAS, "Tanpa tanda tangan",
+           "Berkas '{file}' tidak bertanda tangan ({detail}); isinya dibaca dari kode indikatornya. {akibat}"),
         _c("TIDAK_ADA_ISIAN", GALAT, BERKAS, "Tidak ada isian",
            "Kertas kerja '{file}' belum berisi realisasi sama sekali. Isi kolom Realisasi, simpan, lalu kirim "
            "kembali."),
@@ -120,6 +127,10 @@ CATALOG: dict[str, Code] = {
         _c("ANGKA_AMBIGU", PERINGATAN, SEL, "Angka ambigu",
            "Nilai '{value}' di {place} (indikator {kode}) dibaca sebagai {detail} (titik sebagai pemisah "
            "ribuan). Bila maksudnya pecahan desimal, tulis dengan koma, misalnya 1,5."),
+        _c("ISI_TERKUNCI_DIUBAH", PERINGATAN, SEL, "Isi terkunci berubah",
+           "Isi terkunci lembar {place} (kode indikator dan target) tidak sama dengan saat kertas kerja "
+           "diterbitkan: {detail}. Nilai dibaca menurut kode indikator di tiap baris; pastikan setiap realisasi "
+           "ada di baris indikatornya, dan gunakan templat asli tanpa memindah atau mengubah baris."),
         # ---- info
         _c("SKALA_PERSEN_DIUBAH", INFO, SEL, "Skala persen disesuaikan",
            "Sel {place} (indikator {kode}) berformat persen dengan nilai {value}; dibaca sebagai {detail}%."),

@@ -13,6 +13,7 @@ import datetime as dt
 import os
 import tempfile
 import uuid
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -79,18 +80,43 @@ def write_konfirmasi_workbooks(ws: Workspace, data: PeriodData, *, dry_run: bool
     now = dt.datetime.now().replace(microsecond=0)
     written: list[Path] = []
     lookups = None
-    for kode in data.master.bidang_codes():
-        items = open_items.get(kode)
-        if not items:
-            continue
+    plan = [(kode, open_items[kode]) for kode in data.master.bidang_codes() if open_items.get(kode)]
+    forms = {} if dry_run else issue_konfirmasi(ws, data.periode, plan)
+    for kode, items in plan:
         path = ws.konfirmasi_path(kode, data.periode)
         if not dry_run and (only is None or kode in only or not path.exists()):
             lookups = lookups or _Lookups.of(data)  # once for all bidang, not once per workbook
-            write_konfirmasi(path, data, kode, items, now=now, lookups=lookups)
+            write_konfirmasi(path, data, kode, items, now=now, lookups=lookups, form=forms[kode])
         written.append(path)
     if not dry_run:
         _remove_stale(ws.outbox / "konfirmasi" / str(data.periode), data.periode, written)
     return [str(p.relative_to(ws.root)) for p in written]
+
+
+def locked_rows(items: Sequence[Mapping[str, Any]]) -> list[tuple[str, str, str]]:
+    """What the locked-content hash of a confirmation workbook covers: (ID Temuan, Kode Indikator, Kode Temuan)
+    of each row, in order."""
+    return [(str(int(item["id"])), str(item["kode_indikator"] or ""), str(item["kode"])) for item in items]
+
+
+def locked_hash(rows: list[tuple[str, str, str]]) -> str:
+    return layout.konfirmasi_locked_hash(rows)
+
+
+def issue_konfirmasi(ws: Workspace, periode: Periode, plan: list[tuple[str, list[dict[str, Any]]]]
+                     ) -> dict[str, dict[str, str]]:
+    """Give every confirmation workbook about to be written its id, record them in the ledger (one transaction,
+    before the files exist) and sign them: {kode_bidang: signed metadata}."""
+    from kinerja_batch import tanda_tangan
+
+    issued = [tanda_tangan.Issued(
+        id=uuid.uuid4().hex, jenis=layout.KIND_KONFIRMASI, kode_bidang=kode, periode=str(periode),
+        hash_terkunci=locked_hash(locked_rows(items)),
+        berkas=str(ws.konfirmasi_path(kode, periode).relative_to(ws.root))) for kode, items in plan]
+    key = tanda_tangan.issue(ws.ledger_path, ws.state_dir, issued)
+    return {f.kode_bidang: tanda_tangan.signed_meta(key, {
+        "jenis": f.jenis, "template_id": f.id, "kode_bidang": f.kode_bidang, "periode": f.periode,
+        "hash_terkunci": f.hash_terkunci}) for f in issued}
 
 
 def _remove_stale(folder: Path, periode: Periode, keep: list[Path]) -> None:
@@ -119,8 +145,12 @@ class _Lookups:
 
 
 def write_konfirmasi(path: Path, data: PeriodData, kode_bidang: str, items: list[dict[str, Any]], *,
-                     now: dt.datetime | None = None, lookups: _Lookups | None = None) -> Path:
-    """Write one bidang's confirmation workbook atomically (temp file + replace)."""
+                     now: dt.datetime | None = None, lookups: _Lookups | None = None,
+                     form: Mapping[str, str] | None = None) -> Path:
+    """Write one bidang's confirmation workbook atomically (temp file + replace).
+
+    ``form`` is the signed identity the ledger issued (:func:`issue_konfirmasi`); without it the workbook gets a
+    fresh id and no signature (its answers are then held until the officer accepts them)."""
     now = now or dt.datetime.now().replace(microsecond=0)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".tmp_konfirmasi_", suffix=".xlsx", dir=path.parent)
@@ -129,7 +159,7 @@ def write_konfirmasi(path: Path, data: PeriodData, kode_bidang: str, items: list
         # in_memory: the parts are zipped from memory instead of one temporary file per part
         wb = xlsxwriter.Workbook(tmp, {**printing.WORKBOOK_OPTIONS, "strings_to_formulas": False, "strings_to_urls": False,
                                        "strings_to_numbers": False, "in_memory": True})
-        _Writer(wb, data, kode_bidang, items, now, lookups or _Lookups.of(data)).write()
+        _Writer(wb, data, kode_bidang, items, now, lookups or _Lookups.of(data), form).write()
         wb.close()
         os.replace(tmp, path)
     finally:
@@ -173,7 +203,9 @@ class _Writer:
     """Lays out one confirmation workbook."""
 
     def __init__(self, wb: xlsxwriter.Workbook, data: PeriodData, kode_bidang: str,
-                 items: list[dict[str, Any]], now: dt.datetime, lookups: _Lookups) -> None:
+                 items: list[dict[str, Any]], now: dt.datetime, lookups: _Lookups,
+                 form: Mapping[str, str] | None = None) -> None:
+        self.form = form
         self.wb = wb
         self.data = data
         self.settings = data.settings
@@ -220,15 +252,23 @@ class _Writer:
             repeat_rows=(header_row, header_row), key_cols=(0, COL[H_INDIKATOR]),
             header=printing.header_text(f"Konfirmasi {self.kode} {self.data.periode}", right=self.settings.kantor.nama),
             footer=printing.header_text(f"Dibuat {format_waktu(self.now)}", right="Halaman &P dari &N"))
-        write_metadata(self.wb, {
+        hashed = locked_hash(locked_rows(self.items))
+        meta = {
             "jenis": layout.KIND_KONFIRMASI,
-            "template_id": uuid.uuid4().hex,
+            "template_id": self.form["template_id"] if self.form else uuid.uuid4().hex,
             "schema_version": layout.SCHEMA_VERSION,
             "kode_bidang": self.kode,
             "periode": str(self.data.periode),
             "dibuat": self.now.isoformat(),
             "versi_alat": __version__,
-        }, self.settings.kata_sandi)
+            "hash_terkunci": hashed,
+        }
+        if self.form:
+            assert self.form["hash_terkunci"] == hashed and self.form["kode_bidang"] == self.kode, \
+                "confirmation workbook differs from the issued form"
+            meta["sidik_kunci"] = self.form["sidik_kunci"]
+            meta["tanda_tangan"] = self.form["tanda_tangan"]
+        write_metadata(self.wb, meta, self.settings.kata_sandi)
         self.wb.set_properties({
             "title": f"Konfirmasi {self.kode} {self.data.periode}",
             "subject": "Konfirmasi data kinerja",

@@ -35,6 +35,8 @@ META_KEYS = (
     "versi_alat",
     "indikator",
     "hash_terkunci",
+    "sidik_kunci",
+    "tanda_tangan",  # HMAC over the signed keys (kinerja_batch.tanda_tangan), written last
 )
 
 TITLE_ROWS = 7  # title block occupies rows 1..7; header row is HEADER_ROW
@@ -144,6 +146,12 @@ def locked_hash(rows: Iterable[tuple[str, float | None, float | None]]) -> str:
     """Hash of the locked content that matters: (kode, target tahunan, target s.d. TW) per row."""
     canon = [[k, _num(a), _num(b)] for k, a, b in rows]
     return hashlib.sha256(json.dumps(canon, separators=(",", ":")).encode()).hexdigest()
+
+
+def konfirmasi_locked_hash(rows: Iterable[tuple[str, str, str]]) -> str:
+    """Hash of a confirmation workbook's locked columns: (ID Temuan, Kode Indikator, Kode Temuan) per row."""
+    return hashlib.sha256(json.dumps([list(r) for r in rows], separators=(",", ":"),
+                                     ensure_ascii=False).encode()).hexdigest()
 
 
 def _num(x: float | None) -> float | None:

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
     from kinerja_batch.findings import Finding
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 MIGRATIONS: list[str] = [
     # version 1
@@ -188,6 +188,26 @@ MIGRATIONS: list[str] = [
     CREATE INDEX IF NOT EXISTS audit_periode ON audit(periode);
     CREATE INDEX IF NOT EXISTS riwayat_indikator ON riwayat(kode_indikator, aktif);
     """,
+    # version 5: issued forms (issue 10 section 5). Every kertas kerja and confirmation workbook written is
+    # recorded here before its file exists, with what it was issued for. files.id_formulir: the form a file
+    # claimed (verified). submissions.tanda_tangan: 'sah' or 'tanpa' (NULL: stored before forms were signed).
+    # audit.id_formulir: the confirmation workbook whose answer changed a value.
+    """
+    CREATE TABLE formulir (
+        id TEXT PRIMARY KEY,
+        jenis TEXT NOT NULL,
+        kode_bidang TEXT NOT NULL,
+        periode TEXT NOT NULL,
+        diterbitkan TEXT NOT NULL,
+        hash_terkunci TEXT NOT NULL DEFAULT '',
+        sidik_kunci TEXT NOT NULL DEFAULT '',
+        berkas TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX formulir_bp ON formulir(kode_bidang, periode);
+    ALTER TABLE files ADD COLUMN id_formulir TEXT;
+    ALTER TABLE submissions ADD COLUMN tanda_tangan TEXT;
+    ALTER TABLE audit ADD COLUMN id_formulir TEXT;
+    """,
 ]
 
 
@@ -293,14 +313,50 @@ class Ledger:
 
     def record_file(self, run_id: int, *, sha256: str, nama_asli: str, ukuran: int, mtime: float, diterima: str,
                     hasil: str, lokasi: str, kode: str | None = None, alasan: str | None = None,
-                    jenis: str | None = None, kode_bidang: str | None = None, periode: str | None = None) -> int:
+                    jenis: str | None = None, kode_bidang: str | None = None, periode: str | None = None,
+                    id_formulir: str | None = None) -> int:
         cur = self.conn.execute(
             "INSERT INTO files(run_id, sha256, nama_asli, ukuran, mtime, diterima, hasil, kode, alasan, lokasi,"
-            " jenis, kode_bidang, periode) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            " jenis, kode_bidang, periode, id_formulir) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (run_id, sha256, nama_asli, ukuran, mtime, diterima, hasil, kode, alasan, lokasi, jenis, kode_bidang,
-             periode),
+             periode, id_formulir),
         )
         return int(cur.lastrowid or 0)
+
+    _FILE_COLUMNS = frozenset({"run_id", "hasil", "kode", "alasan", "lokasi", "jenis", "kode_bidang", "periode",
+                               "id_formulir"})
+
+    def update_file(self, file_id: int, **changes: Any) -> None:
+        """A held file's row when the officer accepts it (it keeps its id, name and arrival time)."""
+        unknown = set(changes) - self._FILE_COLUMNS
+        if unknown:
+            raise ValueError(f"kolom berkas tidak dapat diubah: {sorted(unknown)}")
+        cols = ", ".join(f"{k}=?" for k in changes)
+        self.conn.execute(f"UPDATE files SET {cols} WHERE id=?", (*changes.values(), file_id))
+
+    def held_files(self, periode: str | None = None) -> list[sqlite3.Row]:
+        """Files held until the officer accepts them (``hasil = 'ditahan'``), oldest first."""
+        sql = "SELECT * FROM files WHERE hasil = 'ditahan'"
+        if periode is None:
+            return list(self.conn.execute(sql + " ORDER BY id"))
+        return list(self.conn.execute(sql + " AND periode = ? ORDER BY id", (periode,)))
+
+    # ------------------------------------------------------------------ issued forms
+    def record_issued(self, forms: Sequence[Any], sidik_kunci: str) -> None:
+        """Every form about to be written (``tanda_tangan.Issued``), in one transaction."""
+        when = now_text()
+        with self.atomic():
+            self.conn.executemany(
+                "INSERT OR REPLACE INTO formulir(id, jenis, kode_bidang, periode, diterbitkan, hash_terkunci,"
+                " sidik_kunci, berkas) VALUES (?,?,?,?,?,?,?,?)",
+                [(f.id, f.jenis, f.kode_bidang, f.periode, when, f.hash_terkunci, sidik_kunci, f.berkas)
+                 for f in forms],
+            )
+
+    def issued_form(self, form_id: str) -> sqlite3.Row | None:
+        if not form_id:
+            return None
+        return self.conn.execute("SELECT * FROM formulir WHERE id=?", (form_id,)).fetchone()
 
     def all_files(self) -> list[sqlite3.Row]:
         return list(self.conn.execute("SELECT * FROM files ORDER BY id"))
@@ -315,7 +371,7 @@ class Ledger:
     # ------------------------------------------------------------------ submissions and values
     def record_submission(self, file_id: int, *, kode_bidang: str, periode: str, tahun: int, tw: int,
                           diterima: str, terlambat: bool, rows: Sequence[dict[str, Any]], n_indikator: int,
-                          n_galat: int, n_peringatan: int) -> int:
+                          n_galat: int, n_peringatan: int, tanda_tangan: str | None = None) -> int:
         """Store a submission and its values; it supersedes the current one of the same bidang and period."""
         prev = self.conn.execute(
             "SELECT id, versi FROM submissions WHERE kode_bidang=? AND periode=? AND superseded_by IS NULL",
@@ -325,9 +381,9 @@ class Ledger:
         n_terisi = sum(1 for r in rows if r.get("realisasi") is not None)
         cur = self.conn.execute(
             "INSERT INTO submissions(file_id, kode_bidang, periode, versi, diterima, terlambat, n_indikator,"
-            " n_terisi, n_galat, n_peringatan) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            " n_terisi, n_galat, n_peringatan, tanda_tangan) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
             (file_id, kode_bidang, periode, versi, diterima, int(terlambat), n_indikator, n_terisi, n_galat,
-             n_peringatan),
+             n_peringatan, tanda_tangan),
         )
         sub_id = int(cur.lastrowid or 0)
         if prev:
@@ -732,12 +788,14 @@ class Ledger:
 
     # ------------------------------------------------------------------ audit
     def record_audit(self, run_id: int | None, *, kode_indikator: str, kode_bidang: str, periode: str, kolom: str,
-                     lama: Any, baru: Any, sumber_berkas: str, sel: str, alasan: str) -> None:
+                     lama: Any, baru: Any, sumber_berkas: str, sel: str, alasan: str,
+                     id_formulir: str | None = None) -> None:
         self.conn.execute(
             "INSERT INTO audit(waktu, run_id, kode_indikator, kode_bidang, periode, kolom, lama, baru, sumber_berkas,"
-            " sel, alasan) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            " sel, alasan, id_formulir) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
             (now_text(), run_id, kode_indikator, kode_bidang, periode, kolom,
-             None if lama is None else str(lama), None if baru is None else str(baru), sumber_berkas, sel, alasan),
+             None if lama is None else str(lama), None if baru is None else str(baru), sumber_berkas, sel, alasan,
+             id_formulir or None),
         )
 
     def audit_rows(self, periode: str | None = None) -> list[sqlite3.Row]:

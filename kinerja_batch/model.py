@@ -26,6 +26,10 @@ STATUS_DITERIMA = "Diterima"
 STATUS_TERLAMBAT = "Diterima (Terlambat)"
 STATUS_DITOLAK = "Ditolak"
 STATUS_KONFIRMASI = "Perlu Konfirmasi"
+STATUS_DITAHAN = "Ditahan"  # a file without a signature waits for the officer (kinerja-batch terima)
+
+TANDA_TANGAN_SAH = "Sah"
+TANDA_TANGAN_TANPA = "Tanpa tanda tangan"
 
 
 @dataclass
@@ -214,6 +218,9 @@ def collection_status(ledger: Ledger, master: Master | MasterRingkas, settings: 
     for r in ledger.rejected_files(periode=str(periode)):
         if r["kode_bidang"]:
             rejected_last[r["kode_bidang"]] = r
+    held: dict[str, list[Any]] = {}
+    for r in ledger.held_files(str(periode)):
+        held.setdefault(r["kode_bidang"] or "", []).append(r)
     rows = []
     expected_counts = summary.jumlah_indikator
     for b in summary.bidang:
@@ -222,24 +229,37 @@ def collection_status(ledger: Ledger, master: Master | MasterRingkas, settings: 
         s = subs.get(kode)
         n_open = open_by_bidang.get(kode, 0)
         n_galat = galat_by_bidang.get(kode, 0)
+        # a held file newer than the submission in use waits for the officer (issue 10 section 5)
+        waiting = [r for r in held.get(kode, []) if s is None or int(r["id"]) > int(s["file_id"])]
+        signed = _signed_label(s)
+        note = _held_note(waiting)
         if s is None:
-            status = STATUS_DITOLAK if kode in rejected_last else STATUS_BELUM
+            status = STATUS_DITAHAN if waiting else STATUS_DITOLAK if kode in rejected_last else STATUS_BELUM
             rows.append({"kode_bidang": kode, "nama_bidang": b["nama_bidang"], "status": status,
                          "diterima": rejected_last[kode]["diterima"] if kode in rejected_last else "",
                          "berkas": rejected_last[kode]["nama_asli"] if kode in rejected_last else "",
                          "versi": 0, "terisi": 0, "diharapkan": expected, "temuan_terbuka": n_open,
-                         "galat": n_galat, "terlambat": False, "per_kode": dict(sorted(by_code.get(kode, {}).items()))})
+                         "galat": n_galat, "terlambat": False, "per_kode": dict(sorted(by_code.get(kode, {}).items())),
+                         "tanda_tangan": "",
+                         "ditahan": [_held_name(r) for r in waiting], "keterangan": note})
             continue
-        if n_open or n_galat:
+        if waiting:
+            status = STATUS_DITAHAN
+        elif n_open or n_galat:
             status = STATUS_KONFIRMASI
         elif s["terlambat"]:
             status = STATUS_TERLAMBAT
         else:
             status = STATUS_DITERIMA
+        if signed == TANDA_TANGAN_TANPA:
+            note = "; ".join(x for x in ("Kiriman yang dipakai tidak bertanda tangan (dibaca dari kode "
+                                         "indikatornya)", note) if x)
         rows.append({"kode_bidang": kode, "nama_bidang": b["nama_bidang"], "status": status,
                      "diterima": s["diterima"], "berkas": s["berkas"], "file_id": s["file_id"], "versi": s["versi"],
                      "terisi": s["n_terisi"], "diharapkan": expected, "temuan_terbuka": n_open, "galat": n_galat,
-                     "terlambat": bool(s["terlambat"]), "per_kode": dict(sorted(by_code.get(kode, {}).items()))})
+                     "terlambat": bool(s["terlambat"]), "per_kode": dict(sorted(by_code.get(kode, {}).items())),
+                     "tanda_tangan": signed,
+                     "ditahan": [_held_name(r) for r in waiting], "keterangan": note})
     return rows
 
 
@@ -265,3 +285,24 @@ def period_states(ledger: Any, periods: list[str]) -> dict[str, dict[str, Any]]:
                   "alasan_dibuka": o["alasan"] if o is not None else None,
                   "jumlah_penutupan": st["jumlah_penutupan"]}
     return out
+
+
+def _signed_label(submission: Any) -> str:
+    """How the current submission was identified: signed, unsigned, or '' (none, or stored before signing)."""
+    if submission is None:
+        return ""
+    return {"sah": TANDA_TANGAN_SAH, "tanpa": TANDA_TANGAN_TANPA}.get(submission["tanda_tangan"] or "", "")
+
+
+def _held_name(row: Any) -> str:
+    from pathlib import PurePath
+
+    return PurePath(row["lokasi"]).name
+
+
+def _held_note(waiting: list[Any]) -> str:
+    if not waiting:
+        return ""
+    names = ", ".join(f"'{_held_name(r)}'" for r in waiting)
+    return (f"Ditahan (tanpa tanda tangan, menunggu persetujuan): {names} di inbox/ditahan/; terima dengan "
+            "'kinerja-batch terima NAMA_BERKAS'")

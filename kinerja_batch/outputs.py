@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from kinerja_batch.master import Master
     from kinerja_batch.report import RunReport
 
+
 def rebuild_outputs(ws: Workspace, settings: Settings, master: Master | Callable[[], Master], ledger: Ledger,
                     periods: list[Periode], report: RunReport, *, dry_run: bool = False,
                     run_id: int | None = None) -> None:
@@ -59,7 +60,8 @@ def rebuild_outputs(ws: Workspace, settings: Settings, master: Master | Callable
         before_bidang = (saved or {}).get("bidang") or {}
         changed = {k for k, v in sidik_bidang.items() if before_bidang.get(k) != v}
         status = [
-            {k: row[k] for k in ("kode_bidang", "status", "terisi", "diharapkan", "temuan_terbuka", "galat", "per_kode")}
+            {k: row[k] for k in ("kode_bidang", "status", "terisi", "diharapkan", "temuan_terbuka", "galat", "per_kode",
+                                 "ditahan")}
             for row in data.status
         ]
         report.status[str(p)] = status

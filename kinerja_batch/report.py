@@ -5,11 +5,13 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+DITAHAN = "ditahan"  # a file without a signature that would replace accepted data: waits for the officer
+
 
 @dataclass
 class FileOutcome:
     berkas: str
-    hasil: str  # diterima / ditolak / duplikat / ditinggal / konfirmasi
+    hasil: str  # diterima / ditolak / ditahan / duplikat / ditinggal / konfirmasi
     kode: str = ""
     pesan: str = ""
     kode_bidang: str = ""
@@ -51,11 +53,12 @@ class RunReport:
 
     @property
     def needs_attention(self) -> bool:
-        return self.count("ditolak") > 0 or self.n_galat > 0
+        return self.count("ditolak") > 0 or self.count(DITAHAN) > 0 or self.n_galat > 0
 
     def as_dict(self) -> dict[str, Any]:
         d = asdict(self)
-        d["jumlah"] = {h: self.count(h) for h in ("diterima", "konfirmasi", "ditolak", "duplikat", "ditinggal")}
+        d["jumlah"] = {h: self.count(h) for h in ("diterima", "konfirmasi", "ditolak", DITAHAN, "duplikat",
+                                                  "ditinggal")}
         d["jumlah"]["diabaikan"] = len(self.ignored)
         d["jumlah"]["galat"] = self.n_galat
         d["perlu_tindak_lanjut"] = self.needs_attention

@@ -20,6 +20,7 @@ from kinerja_batch.ledger import Ledger
 from kinerja_batch.master_ringkas import MasterRingkas, file_sha256, read_summary, summary_of
 from kinerja_batch.model import (
     STATUS_BELUM,
+    STATUS_DITAHAN,
     STATUS_DITERIMA,
     STATUS_DITOLAK,
     STATUS_KONFIRMASI,
@@ -92,12 +93,14 @@ def status_report(ws: Workspace, settings: Settings, master: Master | MasterRing
             "terisi": int(r["terisi"]), "diharapkan": int(r["diharapkan"]),
             "temuan_terbuka": int(r["temuan_terbuka"]), "galat": int(r["galat"]), "terlambat": bool(r["terlambat"]),
             "per_kode": dict(r.get("per_kode", {})),
+            "tanda_tangan": r["tanda_tangan"], "ditahan": list(r["ditahan"]), "keterangan": r["keterangan"],
         }
         for r in rows
     ]
     counts = {s: sum(1 for b in bidang if b["status"] == s)
-              for s in (STATUS_DITERIMA, STATUS_TERLAMBAT, STATUS_KONFIRMASI, STATUS_DITOLAK, STATUS_BELUM)}
-    submitted = [b for b in bidang if b["status"] not in (STATUS_BELUM, STATUS_DITOLAK)]
+              for s in (STATUS_DITERIMA, STATUS_TERLAMBAT, STATUS_KONFIRMASI, STATUS_DITAHAN, STATUS_DITOLAK,
+                        STATUS_BELUM)}
+    submitted = [b for b in bidang if b["status"] not in (STATUS_BELUM, STATUS_DITOLAK) and b["versi"]]
     return {
         "periode": str(periode),
         "label": periode.label,
@@ -119,6 +122,7 @@ def status_report(ws: Workspace, settings: Settings, master: Master | MasterRing
             "temuan_terbuka": sum(b["temuan_terbuka"] for b in bidang),
             "galat": sum(b["galat"] for b in bidang),
             "per_kode": open_by_code(bidang),
+            "ditahan": sum(len(b["ditahan"]) for b in bidang),
         },
     }
 
@@ -189,7 +193,8 @@ def format_status(report: dict[str, Any]) -> str:
     lines.append("")
     lines.append(
         f"Diterima tepat waktu: {j['tepat_waktu']} · terlambat: {j['terlambat']} · perlu konfirmasi: "
-        f"{s[STATUS_KONFIRMASI]} · ditolak: {s[STATUS_DITOLAK]} · belum mengumpulkan: {s[STATUS_BELUM]}"
+        f"{s[STATUS_KONFIRMASI]} · ditahan: {s[STATUS_DITAHAN]} · ditolak: {s[STATUS_DITOLAK]} · belum "
+        f"mengumpulkan: {s[STATUS_BELUM]}"
     )
     if j.get("per_kode"):
         lines.append("Perlu konfirmasi per kode: " + per_code_text(j["per_kode"]))
@@ -198,4 +203,9 @@ def format_status(report: dict[str, Any]) -> str:
         lines.append("")
         lines.append("Keadaan periode:")
         lines += others
+    notes = [(b["kode_bidang"], b["keterangan"]) for b in report["bidang"] if b["keterangan"]]
+    if notes:
+        lines.append("")
+        lines.append("Keterangan:")
+        lines.extend(f"  {kode}: {text}" for kode, text in notes)
     return "\n".join(lines)

@@ -11,6 +11,7 @@ _LABEL = {
     "diterima": "diterima",
     "konfirmasi": "jawaban konfirmasi",
     "ditolak": "ditolak",
+    "ditahan": "ditahan (menunggu persetujuan)",
     "duplikat": "duplikat",
     "ditinggal": "ditinggal untuk proses berikutnya",
 }
@@ -69,8 +70,12 @@ def run_summary(report: RunReport) -> str:
                      + ", ".join(sorted({str(PurePath(d).parent) for d in report.drafts})))
     for note in report.catatan:
         lines.append(f"Catatan: {note}")
+    if report.count("ditahan"):
+        lines.append("Berkas ditahan karena tidak bertanda tangan: periksa isinya, lalu terima dengan "
+                     "'kinerja-batch terima NAMA_BERKAS' (alasan di inbox/ditahan/).")
     if report.needs_attention:
-        lines.append("Perlu tindak lanjut: ada berkas ditolak atau galat; lihat alasan di inbox/ditolak/ dan rekap.")
+        lines.append("Perlu tindak lanjut: ada berkas ditolak, ditahan atau galat; lihat alasan di inbox/ditolak/, "
+                     "inbox/ditahan/ dan rekap.")
     return "\n".join(lines)
 
 

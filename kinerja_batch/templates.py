@@ -86,10 +86,38 @@ def write_templates(
         )
     prior = _history_by_code(history, periode)
     now = dt.datetime.now().replace(microsecond=0)
+    forms = _issue(workspace, master, periode, wanted)
     out = []
     for kode in wanted:
         path = workspace.template_path(kode, periode)
-        out.append(write_kertas_kerja(path, master, settings, kode, periode, prior=prior, now=now))
+        out.append(write_kertas_kerja(path, master, settings, kode, periode, prior=prior, now=now, form=forms[kode]))
+    return out
+
+
+def _issue(workspace: Workspace, master: Master, periode: Periode, wanted: list[str]) -> dict[str, dict[str, str]]:
+    """Give every kertas kerja its id, record them all in the ledger (before any file exists), and sign them."""
+    from kinerja_batch import tanda_tangan
+
+    issued = []
+    for kode in wanted:
+        issued.append(tanda_tangan.Issued(
+            id=uuid.uuid4().hex, jenis=layout.KIND_KERTAS_KERJA, kode_bidang=kode, periode=str(periode),
+            hash_terkunci=layout.locked_hash(locked_rows(master.indikator_of(kode), periode)),
+            berkas=str(workspace.template_path(kode, periode).relative_to(workspace.root))))
+    key = tanda_tangan.issue(workspace.ledger_path, workspace.state_dir, issued)
+    return {f.kode_bidang: tanda_tangan.signed_meta(key, {
+        "jenis": f.jenis, "template_id": f.id, "kode_bidang": f.kode_bidang, "periode": f.periode,
+        "hash_terkunci": f.hash_terkunci}) for f in issued}
+
+
+def locked_rows(rows: pd.DataFrame, periode: Periode) -> list[tuple[str, float | None, float | None]]:
+    """(kode, target tahunan, target s.d. TW) of every indicator, in the order the kertas kerja shows them:
+    what the locked-content hash covers (the same values :meth:`_Writer._data_row` writes)."""
+    out = []
+    for kode, tahunan, tw in zip(rows["kode_indikator"].tolist(), rows["target_tahunan"].tolist(),
+                                 rows[f"target_tw{periode.tw}"].tolist(), strict=True):
+        t_tahunan, t_tw = _num(tahunan), _num(tw)
+        out.append((str(kode), t_tahunan, t_tw if t_tw is not None else t_tahunan))
     return out
 
 
@@ -128,20 +156,25 @@ def write_kertas_kerja(
     *,
     prior: Mapping[str, Mapping[int, tuple[float, float]]] | None = None,
     now: dt.datetime | None = None,
+    form: Mapping[str, str] | None = None,
 ) -> TemplateInfo:
-    """Write one kertas kerja atomically (temp file + replace) and return what identifies it."""
+    """Write one kertas kerja atomically (temp file + replace) and return what identifies it.
+
+    ``form`` is the signed identity the ledger issued (see :func:`write_templates`); without it the
+    workbook gets a fresh id and no signature (it is then read like a file without one).
+    """
     prior = prior or {}
     now = now or dt.datetime.now().replace(microsecond=0)
     info = master.bidang_info(kode_bidang)
     rows = master.indikator_of(kode_bidang)
-    template_id = uuid.uuid4().hex
+    template_id = form["template_id"] if form else uuid.uuid4().hex
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".tmp_", suffix=".xlsx", dir=path.parent)
     os.close(fd)
     try:
         # in_memory: the parts are zipped from memory instead of one temporary file per part
         wb = xlsxwriter.Workbook(tmp, {**printing.WORKBOOK_OPTIONS, "strings_to_formulas": False, "strings_to_urls": False, "in_memory": True})
-        _Writer(wb, settings, info, rows, periode, prior, now, template_id).write()
+        _Writer(wb, settings, info, rows, periode, prior, now, template_id, form).write()
         wb.close()
         os.replace(tmp, path)
     finally:
@@ -163,7 +196,9 @@ class _Writer:
         prior: Mapping[str, Mapping[int, tuple[float, float]]],
         now: dt.datetime,
         template_id: str,
+        form: Mapping[str, str] | None = None,
     ) -> None:
+        self.form = form
         self.wb = wb
         self.settings = settings
         self.bidang = bidang
@@ -576,6 +611,12 @@ class _Writer:
             "indikator": "\n".join(str(k) for k in self.rows["kode_indikator"]),
             "hash_terkunci": hashed,
         }
+        if self.form:
+            # what the ledger issued and signed must be what this workbook shows
+            assert self.form["hash_terkunci"] == hashed and self.form["kode_bidang"] == meta["kode_bidang"] \
+                and self.form["periode"] == meta["periode"], "kertas kerja differs from the issued form"
+            meta["sidik_kunci"] = self.form["sidik_kunci"]
+            meta["tanda_tangan"] = self.form["tanda_tangan"]
         write_metadata(self.wb, meta, self.settings.kata_sandi)
         self.wb.set_properties({
             "title": f"Kertas Kerja {self.bidang['kode_bidang']} {self.periode}",

@@ -32,6 +32,13 @@ class Identity:
     kode_bidang: str
     periode: Periode
     by_metadata: bool
+    # the workbook's metadata as read (empty without one): its id and signature are checked by the caller,
+    # which holds the workspace key and the ledger of issued forms (kinerja_batch.tanda_tangan)
+    meta: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def form_id(self) -> str:
+        return self.meta.get("template_id", "").strip()
 
 
 class Rejected(Exception):
@@ -84,7 +91,7 @@ def identify(
         allowed = ", ".join(sorted(str(p) for p in known))
         raise Rejected(F.make("PERIODE_TIDAK_DIKENAL", file=file, value=str(periode), bidang=kode_bidang,
                               detail=f"periode yang dikumpulkan: {allowed}"))
-    return Identity(raw.kind, kode_bidang, periode, by_meta)
+    return Identity(raw.kind, kode_bidang, periode, by_meta, dict(raw.meta))
 
 
 def _bidang_from_codes(raw: RawWorkbook, master: Master, file: str) -> str:
@@ -268,6 +275,7 @@ def parse_kertas_kerja(raw: RawWorkbook, identity: Identity, master: Master, *, 
     for kode, row in by_code.items():
         if kode not in found:
             finding("BARIS_HILANG", "", value=_short(str(row["indikator_kinerja"])), kode_indikator=kode)
+    _check_locked_hash(raw, identity, cols, list(by_code), out.findings, finding)
     out.findings.sort(key=lambda f: (_row_of(f.cell), f.cell, f.code))
     return out
 
@@ -346,6 +354,37 @@ def _check_targets(raw: RawWorkbook, values: list[Any], cols: dict[str, int | No
             shown = got.text if got.text is not None else format_angka_ringkas(got.value)
             finding("TARGET_DIUBAH", layout.cell_ref(excel_row - 1, c), value=shown or "(kosong)",
                     kode_indikator=kode, detail=format_angka_ringkas(expected))
+
+
+_EXPLAINS_LOCKED = {"TARGET_DIUBAH", "BARIS_HILANG", "KODE_GANDA", "KODE_TIDAK_DIKENAL"}
+
+
+def _check_locked_hash(raw: RawWorkbook, identity: Identity, cols: dict[str, int | None], codes: list[str],
+                       found: list[F.Finding], finding: Any) -> None:
+    """The locked content (codes and targets, in order) against the hash written when the form was issued.
+
+    A difference that a cell finding already names (a changed target, a missing, doubled or foreign row)
+    is said there; any other (rows moved, codes swapped between rows) is ISI_TERKUNCI_DIUBAH: the values
+    are read by code, so a code moved to another row takes that row's numbers with it.
+    """
+    issued = identity.meta.get("hash_terkunci", "").strip()
+    if not issued or any(f.code in _EXPLAINS_LOCKED for f in found):
+        return
+    rows: list[tuple[str, float | None, float | None]] = []
+    for _, values in raw.rows:
+        kode = kode_text(_at(values, cols[layout.H_KODE]))
+        if kode:
+            rows.append((kode, parse_number(_at(values, cols[layout.H_TARGET_TAHUNAN])).value,
+                         parse_number(_at(values, cols[layout.H_TARGET_SD])).value))
+    if layout.locked_hash(rows) == issued:
+        return
+    order = {k: i for i, k in enumerate(codes)}  # the master's order
+    in_master_order = sorted(rows, key=lambda r: order.get(r[0], len(order)))
+    if layout.locked_hash(in_master_order) == issued:
+        detail = "urutan baris indikator berubah"
+    else:
+        detail = "kode indikator atau target tidak sama dengan saat diterbitkan"
+    finding("ISI_TERKUNCI_DIUBAH", "", detail=detail)
 
 
 def _isnan(x: Any) -> bool:

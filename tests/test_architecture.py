@@ -116,7 +116,7 @@ LAYERS = {
     "commands": {"batch", "outputs", "status", "demo", "summary", "report", "penutupan", "impor"},
     "writers": {"rekap", "konfirmasi", "templates", "drafts", "xlsxstyle", "xlsxcheck", "surat", "printing"},
     "model": {"model"},
-    "intake": {"safety", "ingest", "validate", "answers"},
+    "intake": {"safety", "ingest", "validate", "answers", "tanda_tangan"},
     "store": {"ledger", "lifecycle"},
     "rules": {"measure", "temuan", "findings", "rencana"},
     # numbers (domain §5) sits here, not with the rules: the master reader parses typed numbers too

@@ -48,8 +48,12 @@ PLACES: dict[str, frozenset[str]] = {
     "BUKAN_EXCEL": BERKAS_GALAT, "TERENKRIPSI": BERKAS_GALAT, "RUSAK": BERKAS_GALAT, "TERLALU_BESAR": BERKAS_GALAT,
     "BUKAN_KERTAS_KERJA": BERKAS_GALAT, "BIDANG_TIDAK_DIKENAL": BERKAS_GALAT, "PERIODE_TIDAK_DIKENAL": BERKAS_GALAT,
     "BIDANG_TIDAK_COCOK": BERKAS_GALAT, "LEMBAR_GANDA": BERKAS_GALAT, "TIDAK_ADA_ISIAN": BERKAS_GALAT,
-    "PERIODE_DITUTUP": BERKAS_GALAT,
+    "PERIODE_DITUTUP": BERKAS_GALAT, "TANDA_TANGAN_TIDAK_SAH": BERKAS_GALAT,
     "DUPLIKAT": frozenset({"ringkasan"}),
+    # a file without a signature: its fate line (held in inbox/ditahan/, or accepted as a first submission;
+    # Status Pengumpulan's Tanda Tangan and Keterangan say so too, see tests/test_tanda_tangan.py)
+    "TANPA_TANDA_TANGAN": frozenset({"ringkasan"}),
+    "ISI_TERKUNCI_DIUBAH": PERTANYAAN,
     # cell level
     "BUKAN_ANGKA": SEL_GALAT, "NILAI_NEGATIF": SEL_GALAT, "GALAT_EXCEL": SEL_GALAT, "RUMUS_TANPA_NILAI": SEL_GALAT,
     "KODE_TIDAK_DIKENAL": SEL_GALAT, "KODE_GANDA": SEL_GALAT, "BARIS_HILANG": SEL_GALAT,
@@ -71,6 +75,8 @@ MADE_BY: dict[str, str] = {
     "PERIODE_TIDAK_DIKENAL": "meta_periode", "BIDANG_TIDAK_COCOK": "bidang_tidak_cocok",
     "LEMBAR_GANDA": "lembar_salinan", "TIDAK_ADA_ISIAN": "tidak_ada_isian", "DUPLIKAT": "duplikat_pdf",
     "PERIODE_DITUTUP": "tw3_ditutup",
+    "TANDA_TANGAN_TIDAK_SAH": "tt_tanda_tangan", "TANPA_TANDA_TANGAN": "meta_dihapus",
+    "ISI_TERKUNCI_DIUBAH": "isi_terkunci_ikp",
     **dict.fromkeys(("BUKAN_ANGKA", "NILAI_NEGATIF", "GALAT_EXCEL", "RUMUS_TANPA_NILAI", "KODE_TIDAK_DIKENAL",
                      "KODE_GANDA", "BARIS_HILANG", "TEKS_TERLALU_PANJANG", "TARGET_DIUBAH", "ANGKA_AMBIGU",
                      "SKALA_PERSEN_DIUBAH"), "isian"),
@@ -117,6 +123,17 @@ def _isian(kit: H.Kit) -> bytes:
     return H._rezip(data, edit={part: lambda x: x.replace(b">PANJANG<", b">" + H.LONG_TEXT.encode() + b"<")})
 
 
+def _rows_swapped(kit: H.Kit) -> bytes:
+    """IKP's kertas kerja with two rows' locked code and targets swapped (ISI_TERKUNCI_DIUBAH)."""
+    def edit(s: H.Sheet) -> None:
+        a, b = list(s.rows)[:2]
+        for header in ("Kode Indikator", "Target Tahunan", "Target s.d. TW"):
+            ca, cb = s.cell(a, header), s.cell(b, header)
+            ca.value, cb.value = cb.value, ca.value
+
+    return kit.kk({"IKU-01": 80, "IKU-02": 4}, bidang="IKP", edit=edit)
+
+
 def _not_a_kertas_kerja() -> bytes:
     wb = openpyxl.Workbook()
     wb.active.append(["Daftar hadir rapat"])
@@ -159,10 +176,11 @@ def _snapshot(w: WS, summary: str) -> dict[str, str]:
     out["galat_validasi"] = " ".join(str(r["Kode"]) for p in rekaps for r in read_sheet(p, "Galat Validasi"))
     pk = read_sheet(rekaps[0], "Pengukuran Kinerja")
     out["catatan_nilai"] = " ".join(str(r["Catatan Nilai"] or "") for r in pk)
-    konf = root / "outbox/konfirmasi/2025-TW1/konfirmasi_SEK_2025-TW1.xlsx"
-    sh = openpyxl.load_workbook(konf, read_only=True)["Konfirmasi"]
-    out["lembar_konfirmasi"] = " ".join(str(row[5]) for row in sh.iter_rows(values_only=True)
-                                        if isinstance(row[0], int))
+    items = []
+    for konf in sorted((root / "outbox/konfirmasi/2025-TW1").glob("konfirmasi_*_2025-TW1.xlsx")):
+        sh = openpyxl.load_workbook(konf, read_only=True)["Konfirmasi"]
+        items += [str(row[5]) for row in sh.iter_rows(values_only=True) if isinstance(row[0], int)]
+    out["lembar_konfirmasi"] = " ".join(items)
     status = CliRunner().invoke(cli, ["-w", str(root), "status", "--periode", "2025-TW1"])
     data = json.loads(CliRunner().invoke(cli, ["-w", str(root), "status", "--periode", "2025-TW1", "--json"]).output)
     out["status"] = status.output + " " + " ".join(data["jumlah"]["per_kode"])
@@ -201,6 +219,8 @@ def walked(tmp_path_factory: Any) -> dict[str, dict[str, str]]:
             continue
         if maker == "bukan_kertas_kerja":
             kit.put("daftar_hadir.xlsx", _not_a_kertas_kerja())
+        elif maker == "isi_terkunci_ikp":
+            kit.put("ikp_baris_tukar.xlsx", _rows_swapped(kit))
         else:
             cases[maker].build(kit, cases[maker].name)
     kit.put("isian.xlsx", _isian(kit))

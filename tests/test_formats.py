@@ -94,8 +94,18 @@ README_ROWS = [
 # the original and its rewrites
 
 
-def _workspace(root: Path) -> WS:
-    ws = init_workspace(root)
+def _workspace(root: Path, like: Path | None = None) -> WS:
+    """A new workspace, or a copy of the workspace ``like`` (its key and ledger of issued forms with it: a form
+    is only valid in the workspace that issued it, issue 10 §5)."""
+    if like is not None:
+        from kinerja_batch.config import Workspace
+
+        shutil.copytree(like, root, ignore=shutil.ignore_patterns("inbox", "outbox"))
+        for folder in ("inbox", "outbox"):
+            (root / folder).mkdir()
+        ws = Workspace(root)
+    else:
+        ws = init_workspace(root)
     return WS(ws, ws.settings(), load_master(ws.master_path))
 
 
@@ -117,6 +127,11 @@ def original(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert ws.cell(rows[RUMUS], cols["Realisasi"]).data_type == "f"
     wb.save(filled)
     return filled
+
+
+def issuer(original: Path) -> Path:
+    """The workspace that issued the original (the fixture writes it beside the filled file)."""
+    return original.parent / "ws"
 
 
 _MAIN = b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -218,9 +233,10 @@ REWRITES: dict[str, tuple[str, Callable[[str, bytes], bytes]]] = {
 # through the command line, read back from what a person sees
 
 
-def ingest(tmp: Path, path: Path, name: str) -> dict[str, Any]:
-    """A fresh workspace, the file in its inbox, ``run --json``; what the outputs say."""
-    w = _workspace(tmp / "ws")
+def ingest(tmp: Path, path: Path, name: str, issued_in: Path) -> dict[str, Any]:
+    """A copy of the workspace that issued the form (``issued_in``), the file in its inbox, ``run --json``;
+    what the outputs say."""
+    w = _workspace(tmp / "ws", like=issued_in)
     templates_for(w, "2025-TW1", ["SEK"])
     dest = w.ws.inbox / name
     shutil.copyfile(path, dest)
@@ -273,7 +289,7 @@ def _same_as(got: dict[str, Any], want: dict[str, Any], *, computed: bool = Fals
 
 @pytest.fixture(scope="module")
 def baseline(original: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    got = ingest(tmp_path_factory.mktemp("format_dasar"), original, "sek_asli.xlsx")
+    got = ingest(tmp_path_factory.mktemp("format_dasar"), original, "sek_asli.xlsx", issuer(original))
     return got
 
 
@@ -296,7 +312,7 @@ def test_every_spelling_of_spreadsheetml_reads_the_same(variant: str, original: 
     if variant == "strict":  # nothing of the transitional namespace is left
         with zipfile.ZipFile(path) as zf:
             assert all(_MAIN not in zf.read(n) for n in zf.namelist() if n.endswith(".xml"))
-    _same_as(ingest(tmp_path, path, path.name), baseline)
+    _same_as(ingest(tmp_path, path, path.name, issuer(original)), baseline)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -324,7 +340,7 @@ def ssconvert(src: Path, ext: str, dest: Path) -> Path:
 def test_saved_by_libreoffice_reads_the_same(ext: str, original: Path, baseline: dict[str, Any], tmp_path: Path,
                                              soffice: Any) -> None:
     [path] = soffice([original], ext, tmp_path / "lo")
-    _same_as(ingest(tmp_path, path, f"sek_lo.{ext}"), baseline, computed=True)
+    _same_as(ingest(tmp_path, path, f"sek_lo.{ext}", issuer(original)), baseline, computed=True)
 
 
 @pytest.mark.slow
@@ -332,7 +348,7 @@ def test_saved_by_libreoffice_reads_the_same(ext: str, original: Path, baseline:
 def test_saved_by_gnumeric_reads_the_same(ext: str, original: Path, baseline: dict[str, Any],
                                           tmp_path: Path) -> None:
     path = ssconvert(original, ext, tmp_path / f"sek_gnumeric.{ext}")
-    _same_as(ingest(tmp_path, path, path.name), baseline, computed=True)
+    _same_as(ingest(tmp_path, path, path.name, issuer(original)), baseline, computed=True)
 
 
 @pytest.mark.slow
@@ -351,7 +367,7 @@ def test_ods_formula_without_its_result(original: Path, baseline: dict[str, Any]
         return out
 
     path = _rezip(lo, tmp_path / "sek_rumus.ods", drop_result)
-    _same_as(ingest(tmp_path, path, path.name), baseline)
+    _same_as(ingest(tmp_path, path, path.name, issuer(original)), baseline)
 
 
 @pytest.mark.slow
@@ -378,7 +394,7 @@ def test_gnumeric_xls_numbers_are_never_dates(workspace: WS, tmp_path: Path) -> 
     rows = book.get_sheet_by_name(KK_SHEET).to_python()
     assert any(isinstance(v, dt.date) for row in rows for v in row)  # the reader's guess, still wrong
     book.close()
-    got = ingest(tmp_path / "run", xls, xls.name)
+    got = ingest(tmp_path / "run", xls, xls.name, workspace.ws.root)
     assert got["file"] == ("diterima", "", 2, 0)
     assert got["realisasi"]["T-01"] == 3.05 and got["realisasi"][PERSEN] == 90
     assert got["target"][PERSEN] == (100, 100)
@@ -425,7 +441,7 @@ def test_libreoffice_error_of_its_own_in_ods(workspace: WS, tmp_path: Path, soff
     [ods] = soffice([filled], "ods", tmp_path / "lo")
     with zipfile.ZipFile(ods) as zf:
         assert b"Err:502" in zf.read("content.xml")
-    got = ingest(tmp_path / "run", ods, "sek_err.ods")
+    got = ingest(tmp_path / "run", ods, "sek_err.ods", workspace.ws.root)
     assert got["galat"] == [("K10", "GALAT_EXCEL", "Err:502")]
     assert got["realisasi"]["T-01"] == 3.05 and got["realisasi"]["IKU-05"] is None
 
@@ -435,8 +451,7 @@ def _answered(tmp: Path, original: Path) -> tuple[Path, Path]:
     Perbaiki 90% (a percent-formatted Nilai Koreksi of the % indicator) and Perbaiki #DIV/0!."""
     import openpyxl
 
-    w = _workspace(tmp / "ws")
-    templates_for(w, "2025-TW1", ["SEK"])
+    w = _workspace(tmp / "ws", like=issuer(original))
     shutil.copyfile(original, w.ws.inbox / "sek.xlsx")
     age(w.ws.inbox / "sek.xlsx", OLD)
     assert CliRunner().invoke(cli, ["-w", str(w.ws.root), "run"]).exit_code in (0, 1)

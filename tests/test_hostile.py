@@ -104,6 +104,19 @@ class Sheet:
                 return
         raise AssertionError(key)
 
+    def metadata(self) -> dict[str, str]:
+        return {str(r[0]): str(r[1]) for r in self.wb[layout.SHEET_META].iter_rows(max_col=2, values_only=True)
+                if r[0]}
+
+    def resign(self, key: bytes, **changes: str) -> None:
+        """Change metadata and sign it again with ``key``: what only someone holding a key can do."""
+        from kinerja_batch import tanda_tangan
+
+        meta = {**self.metadata(), **changes, "sidik_kunci": tanda_tangan.fingerprint(key)}
+        for k in ("sidik_kunci", *changes):
+            self.meta(k, meta[k])
+        self.meta("tanda_tangan", tanda_tangan.sign(key, meta))
+
 
 # ---------------------------------------------------------------------------------------------
 # zips and OLE2 made by hand
@@ -591,8 +604,96 @@ def _check_xlsm(o: Outcome) -> None:
 
 
 def _check_meta_deleted(o: Outcome) -> None:
-    _check_identity("SEK", "2025-TW1")(o)
-    assert o.real()["T-01"] == 2.8
+    """Held: the signed submission of SEK stays the one that counts; nothing of this file is stored as values."""
+    assert o.file_row is not None and o.lokasi is not None
+    assert (o.file_row["kode_bidang"], o.file_row["periode"], o.file_row["hasil"]) == ("SEK", "2025-TW1", "ditahan")
+    assert o.values == {}
+    assert "kinerja-batch terima \"sek_tanpa_meta.xlsx\"" in o.pesan
+    assert "Kiriman SEK 2025-TW1 yang sudah diterima ('" in o.pesan  # names the submission it did not replace
+    status = read_sheet(o.corpus.w.ws.rekap_path(_p("2025-TW1")), "Status Pengumpulan", key="Bidang")
+    assert status["SEK"]["Berkas"] != "sek_tanpa_meta.xlsx" and status["SEK"]["Tanda Tangan"] == "Sah"
+
+
+def _check_first_unsigned(o: Outcome) -> None:
+    """No submission of APTIKA for the period yet: the unsigned file is read by its codes, marked unsigned."""
+    _check_identity("APTIKA", "2025-TW1")(o)
+    assert o.real()["IKU-03"] == 61
+    assert [f["kode"] for f in o.findings if f["kode"] == "TANPA_TANDA_TANGAN"] == ["TANPA_TANDA_TANGAN"]
+    status = read_sheet(o.corpus.w.ws.rekap_path(_p("2025-TW1")), "Status Pengumpulan", key="Bidang")
+    assert status["APTIKA"]["Tanda Tangan"] == "Tanpa tanda tangan"
+    assert status["APTIKA"]["Berkas"] == "aptika_tanpa_meta.xlsx"
+
+
+def _check_sek_untouched(o: Outcome) -> None:
+    """A forged or relabelled form changes nothing: SEK's accepted submission is still the one in the rekap."""
+    assert o.values == {}
+    status = read_sheet(o.corpus.w.ws.rekap_path(_p("2025-TW1")), "Status Pengumpulan", key="Bidang")
+    assert status["SEK"]["Berkas"] != o.file_row["nama_asli"] and status["SEK"]["Tanda Tangan"] == "Sah"
+    assert status["IKP"]["Status"] == "Belum Mengumpulkan"
+
+
+def _p(text: str) -> Any:
+    from kinerja_batch.periode import parse_periode
+
+    return parse_periode(text)
+
+
+def _key(kit: Kit) -> bytes:
+    from kinerja_batch.tanda_tangan import workspace_key
+
+    return workspace_key(kit.w.ws.state_dir)
+
+
+def _template_id(kit: Kit, bidang: str, periode: str) -> str:
+    import openpyxl
+
+    wb = openpyxl.load_workbook(kit.template(bidang, periode))
+    return {r[0]: r[1] for r in wb[layout.SHEET_META].iter_rows(max_col=2, values_only=True)}["template_id"]
+
+
+def _forged_bidang(kit: Kit) -> Callable[[Sheet], None]:
+    """SEK's own kertas kerja told to be IKP's: the metadata rewritten and IKP's codes pasted over SEK's, so that
+    metadata and codes agree (only the signature tells the forgery)."""
+    ikp = [str(k) for k in kit.w.master.indikator_of("IKP")["kode_indikator"]]
+
+    def edit(s: Sheet) -> None:
+        s.meta("kode_bidang", "IKP")
+        for i, sek in enumerate(list(s.rows)):
+            s.cell(sek, "Kode Indikator").value = ikp[i] if i < len(ikp) else None
+
+    return edit
+
+
+def _tampered_signature(s: Sheet) -> None:
+    sig = s.metadata()["tanda_tangan"]
+    s.meta("tanda_tangan", sig[:-1] + ("0" if sig[-1] != "0" else "1"))
+
+
+def _swap_rows(s: Sheet) -> None:
+    """The locked code and targets of two rows swapped: each row's realisasi now reads as the other indicator."""
+    a, b = "2.16.01.2.01.0001-a", "2.16.01.2.01.0006-a"
+    for header in ("Kode Indikator", "Target Tahunan", "Target s.d. TW"):
+        ca, cb = s.cell(a, header), s.cell(b, header)
+        ca.value, cb.value = cb.value, ca.value
+
+
+def _konfirmasi_relabelled(key: str, value: str) -> Callable[[Kit, str], None]:
+    """SEK's confirmation workbook (written by the first run) with one metadata field rewritten."""
+    def build(kit: Kit, name: str) -> None:
+        import openpyxl
+
+        src = kit.w.ws.konfirmasi_path("SEK", _p("2025-TW1"))
+        assert src.exists(), "the first run writes SEK's confirmation workbook"
+        wb = openpyxl.load_workbook(src)
+        meta = wb[layout.SHEET_META]
+        for row in meta.iter_rows(min_col=1, max_col=2):
+            if row[0].value == key:
+                row[1].value = value
+        buf = io.BytesIO()
+        wb.save(buf)
+        kit.put(name, buf.getvalue())
+
+    return build
 
 
 def _check_16_digits(o: Outcome) -> None:
@@ -756,9 +857,52 @@ CASES: list[Case] = [
     Case("symlink", "symbolic link", "left, with the reason", "tautan_sek.xlsx", _symlink, "ditinggal", "",
          "tautan simbolik"),
     # ---- a kertas kerja that was reshaped
-    Case("meta_dihapus", "hidden metadata sheet and document properties deleted",
-         "accepted: bidang from the indicator codes, period from the title", "sek_tanpa_meta.xlsx",
-         lambda k, n: k.put(n, k.kk({"T-01": 2.8}, edit=_edit_drop_meta)), "diterima", check=_check_meta_deleted),
+    Case("meta_dihapus", "hidden metadata sheet and document properties deleted (no signature) while the bidang's "
+         "signed submission is accepted", "held in inbox/ditahan/ with the reason; the signed submission stays "
+         "until the officer runs `kinerja-batch terima`", "sek_tanpa_meta.xlsx",
+         lambda k, n: k.put(n, k.kk({"T-01": 2.8}, edit=_edit_drop_meta)), "ditahan", "TANPA_TANDA_TANGAN",
+         "tidak bertanda tangan (tanpa metadata kertas kerja", _check_meta_deleted),
+    Case("meta_dihapus_pertama", "no metadata (no signature), first submission of that bidang and period",
+         "accepted: bidang from the indicator codes, period from the title; shown as unsigned",
+         "aptika_tanpa_meta.xlsx",
+         lambda k, n: k.put(n, k.kk({"IKU-03": 61}, bidang="APTIKA", edit=_edit_drop_meta)), "diterima",
+         check=_check_first_unsigned),
+    # ---- forgeries (issue 10 section 5)
+    Case("tt_bidang_palsu", "kertas kerja of one bidang with its metadata rewritten to another bidang (and that "
+         "bidang's codes pasted in)", "rejected, naming the bidang it was issued for; the real submission stays",
+         "ikp_palsu.xlsx", lambda k, n: k.put(n, k.kk({"T-01": 3.0}, edit=_forged_bidang(k))), "ditolak",
+         "TANDA_TANGAN_TIDAK_SAH", "metadata menyebut bidang IKP, padahal formulir", _check_sek_untouched),
+    Case("tt_periode_palsu", "kertas kerja with its metadata rewritten to another period", "rejected, naming the "
+         "period it was issued for", "sek_tw2_palsu.xlsx",
+         lambda k, n: k.put(n, k.kk({"T-01": 3.0}, edit=_edit_meta("periode", "2025-TW2"))), "ditolak",
+         "TANDA_TANGAN_TIDAK_SAH", "diterbitkan untuk periode 2025-TW1", _check_sek_untouched),
+    Case("tt_tanda_tangan", "signature in the metadata altered", "rejected", "sek_ttd_diubah.xlsx",
+         lambda k, n: k.put(n, k.kk({"T-01": 3.0}, edit=_tampered_signature)), "ditolak", "TANDA_TANGAN_TIDAK_SAH",
+         "tanda tangan tidak cocok dengan metadata", _check_sek_untouched),
+    Case("tt_id_bidang_lain", "metadata signed with the workspace key but naming the id issued to another bidang",
+         "rejected, naming the bidang that id was issued for", "sek_id_ikp.xlsx",
+         lambda k, n: k.put(n, k.kk({"T-01": 3.0}, edit=lambda s: s.resign(
+             _key(k), template_id=_template_id(k, "IKP", "2025-TW1")))), "ditolak", "TANDA_TANGAN_TIDAK_SAH",
+         "diterbitkan untuk bidang IKP", _check_sek_untouched),
+    Case("tt_id_asing", "metadata signed with the workspace key, with an id this workspace never issued (a copied "
+         "workspace)", "rejected", "sek_id_asing.xlsx",
+         lambda k, n: k.put(n, k.kk({"T-01": 3.0}, edit=lambda s: s.resign(_key(k), template_id="ab" * 16))),
+         "ditolak", "TANDA_TANGAN_TIDAK_SAH", "tidak pernah diterbitkan oleh ruang kerja ini", _check_sek_untouched),
+    Case("tt_kunci_lain", "form signed with another workspace's key", "rejected", "sek_kunci_lain.xlsx",
+         lambda k, n: k.put(n, k.kk({"T-01": 3.0}, edit=lambda s: s.resign(b"x" * 32))), "ditolak",
+         "TANDA_TANGAN_TIDAK_SAH", "ditandatangani dengan kunci lain", _check_sek_untouched),
+    Case("tt_konfirmasi_bidang", "confirmation workbook with its metadata rewritten to another bidang",
+         "rejected; no answer is applied", "konfirmasi_ikp_palsu.xlsx",
+         _konfirmasi_relabelled("kode_bidang", "IKP"), "ditolak", "TANDA_TANGAN_TIDAK_SAH",
+         "metadata menyebut bidang IKP, padahal formulir"),
+    Case("tt_konfirmasi_periode", "confirmation workbook with its metadata rewritten to another period",
+         "rejected; no answer is applied to that period", "konfirmasi_sek_tw2_palsu.xlsx",
+         _konfirmasi_relabelled("periode", "2025-TW2"), "ditolak", "TANDA_TANGAN_TIDAK_SAH",
+         "metadata menyebut periode 2025-TW2, padahal formulir"),
+    Case("isi_terkunci", "two rows' locked codes and targets swapped (values follow the codes)",
+         "accepted; the changed locked content is reported (peringatan)", "sek_baris_tukar.xlsx",
+         lambda k, n: k.put(n, k.kk({"T-01": 3.0, "2.16.01.2.01.0001-a": 1}, edit=_swap_rows)), "diterima",
+         "ISI_TERKUNCI_DIUBAH", "urutan baris indikator berubah"),
     Case("lembar_ganti_nama", "entry sheet renamed", "accepted (sheet found by its header row)",
          "sek_lembar_baru.xlsx", lambda k, n: k.put(n, k.kk({"T-01": 2.9}, edit=_rename)), "diterima",
          check=_check_identity("SEK", "2025-TW1", "Isian SEK")),
@@ -870,7 +1014,7 @@ CASES: list[Case] = [
          _check_long_rejected),
 ]
 
-FATES = ("diterima", "ditolak", "duplikat", "ditinggal", "diabaikan", "dibiarkan")
+FATES = ("diterima", "ditolak", "ditahan", "duplikat", "ditinggal", "diabaikan", "dibiarkan")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -960,7 +1104,7 @@ def test_corpus_is_big_and_well_formed() -> None:
     for c in CASES:
         assert c.fate in FATES, c.id
         assert c.kind and c.does, c.id
-        if c.fate == "ditolak":
+        if c.fate in ("ditolak", "ditahan"):
             assert F.CATALOG[c.code].scope == F.BERKAS, c.id
         if c.fate == "diterima" and c.code:
             assert F.CATALOG[c.code].scope == F.SEL, c.id
@@ -972,7 +1116,7 @@ def test_hostile_file(corpus: Corpus, case: Case) -> None:
     ws = corpus.w.ws
     assert o.fate == case.fate, (o.fate, o.kode, o.pesan)
 
-    if case.fate in ("ditolak", "duplikat", "ditinggal"):
+    if case.fate in ("ditolak", "ditahan", "duplikat", "ditinggal"):
         assert o.kode == case.code, o.pesan
         assert case.fragment in o.pesan, o.pesan
     elif case.fate == "diterima":
@@ -1001,7 +1145,8 @@ def test_hostile_file(corpus: Corpus, case: Case) -> None:
             assert not inbox_path.exists()
             assert o.lokasi in places and o.file_row is not None
             assert o.file_row["lokasi"] == str(o.lokasi.relative_to(ws.root))
-            folder = {"diterima": ws.arsip, "duplikat": ws.arsip / "duplikat", "ditolak": ws.ditolak}[case.fate]
+            folder = {"diterima": ws.arsip, "duplikat": ws.arsip / "duplikat", "ditolak": ws.ditolak,
+                      "ditahan": ws.ditahan}[case.fate]
             assert o.lokasi.parent.is_relative_to(folder), o.lokasi
 
     # a reason beside every rejected file, in Indonesian, naming the file and saying how to fix
@@ -1011,6 +1156,11 @@ def test_hostile_file(corpus: Corpus, case: Case) -> None:
         assert f"Berkas: {case.name}\n" in reason and o.pesan in reason and case.fragment in reason
         assert "Ditolak oleh kinerja-batch" in reason and "taruh kembali berkasnya di folder inbox/" in reason
         assert re.search(r"[Kk]irim (kembali|ulang)|[Gg]unakan templat|[Ii]si kolom|[Kk]irim hanya|simpan", o.pesan)
+    if case.fate == "ditahan":  # held: the reason beside it says what to do
+        assert o.lokasi is not None
+        reason = o.lokasi.with_name(o.lokasi.name + ".alasan.txt").read_text(encoding="utf-8")
+        assert f"Berkas: {case.name}\n" in reason and o.pesan in reason and "Ditahan oleh kinerja-batch" in reason
+        assert "kinerja-batch terima" in reason
 
     if case.check is not None:
         case.check(o)
@@ -1026,11 +1176,13 @@ def test_ledger_matches_the_folders(corpus: Corpus) -> None:
     ws = corpus.w.ws
     recorded = {r["lokasi"] for r in corpus.con.execute("SELECT lokasi FROM files")}
     assert all((ws.root / lokasi).is_file() for lokasi in recorded)
-    stored = {str(p.relative_to(ws.root)) for p in (*ws.arsip.rglob("*"), *ws.ditolak.rglob("*"))
+    stored = {str(p.relative_to(ws.root)) for p in (*ws.arsip.rglob("*"), *ws.ditolak.rglob("*"),
+                                                     *ws.ditahan.rglob("*"))
               if p.is_file() and not p.name.endswith(".alasan.txt")}
     assert stored == recorded
-    reasons = {str(p.relative_to(ws.root)) for p in ws.ditolak.rglob("*.alasan.txt")}
-    assert reasons == {r + ".alasan.txt" for r in recorded if r.startswith("inbox/ditolak/")}
+    reasons = {str(p.relative_to(ws.root)) for p in (*ws.ditolak.rglob("*.alasan.txt"),
+                                                      *ws.ditahan.rglob("*.alasan.txt"))}
+    assert reasons == {r + ".alasan.txt" for r in recorded if r.startswith(("inbox/ditolak/", "inbox/ditahan/"))}
 
 
 # ---------------------------------------------------------------------------------------------

@@ -273,7 +273,9 @@ def test_invalid_answers_galat_corrections_and_notes(ws):
     [outcome] = batch.run(ws).files
     assert (outcome.hasil, outcome.galat, outcome.pesan) == (
         "konfirmasi", 10, "0 dikonfirmasi, 2 dikoreksi, 10 tanggapan tidak valid, 1 diabaikan, 1 belum dijawab. "
-        f"Catatan: ID {id_a4} (BUKAN_ANGKA A4) sudah berstatus Dikoreksi")
+        "Catatan: kolom terkunci (ID Temuan, Kode Indikator, Kode Temuan) tidak sama dengan saat lembar "
+        "diterbitkan: baris diubah, ditambah atau dihapus; setiap jawaban tetap diperiksa terhadap temuan bidang dan "
+        f"periode lembar ini; ID {id_a4} (BUKAN_ANGKA A4) sudah berstatus Dikoreksi")  # rows were added below
     with Ledger.open(ws.ledger_path) as ledger:
         notices = [(r["sel"], r["kode_indikator"], json.loads(r["data"])["detail"])
                    for r in ledger.findings(periode="2025-TW1") if r["kode"] == "TANGGAPAN_TIDAK_VALID"]

@@ -78,3 +78,34 @@ def test_resaved_by_libreoffice_ingests_to_the_same_values(workspace, tmp_path, 
     original, again = parsed(filled), parsed(resaved)
     assert again == original
     assert original[1][codes[3]][0] == pytest.approx(1234567.8)
+
+
+def test_genuine_form_resaved_by_libreoffice_still_verifies(workspace, tmp_path, soffice):
+    """LibreOffice keeps the metadata sheet (as a hidden sheet) in .xlsx, .ods and .xls: a genuine kertas kerja
+    re-saved by it is still a signed form, accepted and shown as signed (issue 10 §5)."""
+    import json
+    import sqlite3
+
+    from click.testing import CliRunner
+    from conftest import drop, read_sheet
+
+    from kinerja_batch.cli import cli
+
+    w = workspace
+    paths = templates_for(w, "2025-TW1", ["SEK"])
+    codes = list(w.master.indikator_of("SEK")["kode_indikator"])
+    filled = fill_kertas_kerja(paths["SEK"], tmp_path / "sek.xlsx", {codes[0]: 3.1, codes[1]: "72,5"})
+    converted = [soffice([filled], fmt, tmp_path / f"lo_{fmt}")[0] for fmt in ("xlsx", "ods", "xls")]
+    for path in converted:
+        drop(w.ws, path, f"sek_lo.{path.suffix[1:]}")
+    result = CliRunner().invoke(cli, ["-w", str(w.ws.root), "run", "--periode", "2025-TW1", "--json"])
+    report = json.loads(result.output)
+    assert sorted((f["berkas"], f["hasil"], f["kode"]) for f in report["files"]) == [
+        ("sek_lo.ods", "diterima", ""), ("sek_lo.xls", "diterima", ""), ("sek_lo.xlsx", "diterima", "")]
+    con = sqlite3.connect(w.ws.ledger_path)
+    assert [r[0] for r in con.execute("SELECT tanda_tangan FROM submissions")] == ["sah"] * 3
+    con.close()
+    status = read_sheet(w.ws.rekap_path(parse_periode("2025-TW1")), "Status Pengumpulan", key="Bidang")
+    assert status["SEK"]["Tanda Tangan"] == "Sah" and status["SEK"]["Berkas"].startswith("sek_lo.")
+    rows = read_sheet(w.ws.rekap_path(parse_periode("2025-TW1")), "Pengukuran Kinerja", key="Kode Indikator")
+    assert (rows[codes[0]]["Realisasi"], rows[codes[1]]["Realisasi"]) == (3.1, 72.5)

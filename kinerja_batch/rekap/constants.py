@@ -54,7 +54,7 @@ EVALUASI_HEADERS = [
 KONFIRMASI_HEADERS = ["Bidang", "Kode Indikator", "Kode Temuan", "Level", "Pesan", "Status", "Nilai", "Tanggapan",
                       "Penjelasan", "Berkas", "Sel"]
 STATUS_HEADERS = ["Bidang", "Nama Bidang", "Status", "Diterima", "Berkas", "Versi", "Terisi", "Diharapkan",
-                  "Terisi / Diharapkan", "Temuan Terbuka", "Galat", "Ketepatan Waktu"]
+                  "Terisi / Diharapkan", "Temuan Terbuka", "Galat", "Ketepatan Waktu", "Tanda Tangan", "Keterangan"]
 GALAT_HEADERS = ["Bidang", "Berkas", "Lembar", "Sel", "Kode", "Nilai", "Pesan", "Kode Indikator"]
 INFO_HEADERS = ["Keterangan", "Nilai"]
 

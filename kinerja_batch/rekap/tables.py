@@ -7,6 +7,7 @@ from typing import Any
 from kinerja_batch import __version__
 from kinerja_batch.model import (
     STATUS_BELUM,
+    STATUS_DITAHAN,
     STATUS_DITERIMA,
     STATUS_DITOLAK,
     STATUS_KONFIRMASI,
@@ -50,17 +51,18 @@ class TableSheets(RekapBase):
                          format_waktu(s["diterima"]) if s["diterima"] else "", s["berkas"],
                          s["versi"] or None, s["terisi"], s["diharapkan"], f"{s['terisi']}/{s['diharapkan']}",
                          s["temuan_terbuka"], s["galat"],
-                         (TERLAMBAT if s["terlambat"] else TEPAT_WAKTU) if submitted else ""])
+                         (TERLAMBAT if s["terlambat"] else TEPAT_WAKTU) if submitted else "",
+                         s.get("tanda_tangan", ""), s.get("keterangan", "")])
         deadline = self.s.deadline(self.p)
         ws = self.table(SHEET_STATUS, "STATUS PENGUMPULAN KERTAS KERJA", STATUS_HEADERS, rows,
                         ["text", "text", "center", "center", "text", "int", "int", "int", "center", "int", "int",
-                         "center"], [11, 34, 20, 18, 34, 7, 8, 10, 11, 10, 8, 11],
+                         "center", "center", "text"], [11, 34, 20, 18, 34, 7, 8, 10, 11, 10, 8, 11, 14, 60],
                         note="Batas waktu: " + (format_tanggal(deadline, hari=True) if deadline else "belum ditetapkan")
                         + ". Diterima = waktu berkas masuk inbox.")
         if rows:
             first, last = _TITLE_ROWS + 1, _TITLE_ROWS + len(rows)
             for text, colour in ((STATUS_DITERIMA, "#C6EFCE"), (STATUS_TERLAMBAT, "#FFEB9C"),
-                                 (STATUS_KONFIRMASI, "#FCE4D6"), (STATUS_DITOLAK, "#F8696B"),
+                                 (STATUS_KONFIRMASI, "#FCE4D6"), (STATUS_DITOLAK, "#F8696B"), (STATUS_DITAHAN, "#F4B183"),
                                  (STATUS_BELUM, "#E7E6E6")):
                 ws.conditional_format(first, 2, last, 2, {"type": "cell", "criteria": "==", "value": f'"{text}"',
                                                           "format": self.wb.add_format({"bg_color": colour})})
