@@ -4,6 +4,8 @@ click looks its texts up through ``gettext``; we give its modules a lookup that 
 Indonesian for the texts our users can meet, and falls back to English for the rest. The usage
 placeholders (``[OPTIONS]``, ``COMMAND [ARGS]...``) and the type names of option values (``TEXT``)
 are not looked up by click: :class:`Command` and :class:`Group` set them.
+
+Layer: face (../shared/docs/architecture.md); it may import commands, writers, model, intake, store, rules, foundation.
 """
 
 from __future__ import annotations

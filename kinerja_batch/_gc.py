@@ -1,4 +1,7 @@
-"""Pausing Python's cyclic garbage collector around bulk work."""
+"""Pausing Python's cyclic garbage collector around bulk work.
+
+Layer: foundation (../shared/docs/architecture.md); it may import nothing of the package.
+"""
 
 from __future__ import annotations
 

@@ -6,6 +6,8 @@ number replaces the value in the ledger, with an audit row (``Dikoreksi``); anyt
 be applied keeps the finding open and becomes a ``TANGGAPAN_TIDAK_VALID`` galat at that cell, linked
 to the finding (``data.temuan_id``), so that it shows in the next confirmation workbook. The notices of
 an earlier answer file are closed by the next one: the newest answers are what counts.
+
+Layer: intake (../shared/docs/architecture.md); it may import store, rules, foundation.
 """
 
 from __future__ import annotations

@@ -5,6 +5,8 @@ Order of every file's fate, so that nothing is lost or doubled whatever moment t
 2. only then is the file moved (and its reason file written beside it).
 A file whose bytes the ledger knows but whose recorded destination does not exist yet is a move
 that a crash interrupted: the next run completes it instead of calling it a duplicate.
+
+Layer: commands (../shared/docs/architecture.md); it may import writers, model, intake, store, rules, foundation.
 """
 
 from __future__ import annotations

@@ -3,6 +3,8 @@
 Exit codes: 0 selesai; 1 selesai tetapi ada yang perlu ditindaklanjuti, atau galat yang
 menghentikan perintah; 2 penggunaan salah (opsi/argumen). Heavy libraries are imported inside
 the commands so that ``kinerja-batch --help`` starts fast.
+
+Layer: face (../shared/docs/architecture.md); it may import commands, writers, model, intake, store, rules, foundation.
 """
 
 from __future__ import annotations

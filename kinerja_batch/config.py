@@ -2,6 +2,8 @@
 
 Every setting has a default; a bad value is refused with its key, the value and what is allowed
 (:class:`~kinerja_batch.errors.SettingsError`), all at once.
+
+Layer: foundation (../shared/docs/architecture.md); it may import nothing of the package.
 """
 
 from __future__ import annotations

@@ -6,6 +6,8 @@ LibreOffice when it is installed, a few values that raise findings, one file tha
 workbook), runs the batch, answers the confirmation workbooks once, and runs again (one bidang
 sending an unfilled revision that is rejected, with a draft e-mail to it). After each run it says
 that run's summary, so the rejected files and their reasons show where they happen.
+
+Layer: commands (../shared/docs/architecture.md); it may import writers, model, intake, store, rules, foundation.
 """
 
 from __future__ import annotations

@@ -14,6 +14,8 @@ message to edit and send; the planner reviews it and presses *Kirim* (or not).
 
 The sender is the planning office's own address, ``[email] pengirim`` of kinerja.toml; when it is
 not set the drafts have no ``From`` and the mail program fills in its own account.
+
+Layer: writers (../shared/docs/architecture.md); it may import model, intake, store, rules, foundation.
 """
 
 from __future__ import annotations

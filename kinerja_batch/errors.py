@@ -1,4 +1,7 @@
-"""Exceptions that stop a command. Problems in the data are findings, not exceptions."""
+"""Exceptions that stop a command. Problems in the data are findings, not exceptions.
+
+Layer: foundation (../shared/docs/architecture.md); it may import nothing of the package.
+"""
 
 from __future__ import annotations
 

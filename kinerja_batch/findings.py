@@ -4,6 +4,8 @@ Problems in data are collected as :class:`Finding` values, never raised. Each co
 entry in :data:`CATALOG`: its level, its scope, a short title and an Indonesian message template.
 Templates use ``str.format`` fields; every field a template names must be passed to :func:`make`.
 Common fields: ``file``, ``place`` (``Kertas Kerja!J14``), ``value``, ``kode`` (indicator code).
+
+Layer: rules (../shared/docs/architecture.md); it may import foundation.
 """
 
 from __future__ import annotations

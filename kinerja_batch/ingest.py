@@ -9,6 +9,8 @@ read from the file itself by :mod:`kinerja_batch.formats`, the same for every fo
 
 Everything here runs inside a child process with memory and time limits (see batch.py), so it
 returns plain picklable data.
+
+Layer: intake (../shared/docs/architecture.md); it may import store, rules, foundation.
 """
 
 from __future__ import annotations

@@ -2,6 +2,8 @@
 
 The reader never relies on positions: it finds the sheet and the header row by these header
 texts, so renamed sheets, inserted or moved columns and extra title rows still read.
+
+Layer: foundation (../shared/docs/architecture.md); it may import nothing of the package.
 """
 
 from __future__ import annotations

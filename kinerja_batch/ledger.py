@@ -4,6 +4,8 @@ finding, and the audit trail of changed values.
 
 One writer at a time (the run lock in batch.py); WAL so that ``status`` can read during a run.
 The schema carries a version; :data:`MIGRATIONS` brings an older ledger up to date.
+
+Layer: store (../shared/docs/architecture.md); it may import rules, foundation.
 """
 
 from __future__ import annotations

@@ -9,6 +9,8 @@ becomes one Indonesian line naming sheet, Excel row and column; a master with an
 refused as a whole with :class:`~kinerja_batch.errors.MasterError`. A valid master can be kept
 as JSON in the workspace's state folder (``load_master(path, cache_dir=...)``): a province-scale
 master (150,000 indicators) takes seconds to read, its cache a fraction of one.
+
+Layer: foundation (../shared/docs/architecture.md); it may import nothing of the package.
 """
 
 from __future__ import annotations

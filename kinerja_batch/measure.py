@@ -3,6 +3,8 @@
 Pure pandas/numpy, no I/O. :func:`measure` works on whole frames at once (it runs over
 150,000 indicators in the benchmark); :func:`capaian` and :func:`predikat_of` are the scalar
 forms of the same rules for modules that look at one value at a time.
+
+Layer: rules (../shared/docs/architecture.md); it may import foundation.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The period model: everything one period's outputs show, built from the ledger once.
 
-Layer: period model. It reads the ledger (store) and the master, and runs the pure measure (rules); the
+Layer: model (the period model). It reads the ledger (store) and the master, and runs the pure measure (rules); the
 writers (rekap, confirmation workbooks, drafts, status) take a :class:`PeriodData` and never the run.
 """
 

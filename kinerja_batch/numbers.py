@@ -4,6 +4,8 @@
 "not filled" (``value is None`` and no code), or as a code from the catalog in :mod:`findings`
 with the value withheld. Whether a negative value is acceptable is the caller's decision
 (``NILAI_NEGATIF``); this module only reads what was typed.
+
+Layer: foundation (../shared/docs/architecture.md); it may import nothing of the package.
 """
 
 from __future__ import annotations

@@ -1,6 +1,8 @@
 """What a run writes after the files are in: measures, collection status, the rekap per period.
 
 Everything here is rebuilt from the ledger, so a rekap never depends on what one run saw.
+
+Layer: commands (../shared/docs/architecture.md); it may import writers, model, intake, store, rules, foundation.
 """
 
 from __future__ import annotations

@@ -1,4 +1,7 @@
-"""Quarters: ``2025-TW2`` and friends (domain §3)."""
+"""Quarters: ``2025-TW2`` and friends (domain §3).
+
+Layer: foundation (../shared/docs/architecture.md); it may import nothing of the package.
+"""
 
 from __future__ import annotations
 

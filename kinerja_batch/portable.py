@@ -13,6 +13,8 @@ systems, so every name the run gives a file is one that all of them accept, what
 On Windows a file open in Excel can be neither replaced nor moved (``PermissionError``);
 :func:`replace_or_beside` writes a new output beside the one held open instead of failing.
 Only the standard library: anything may import this module.
+
+Layer: foundation (../shared/docs/architecture.md); it may import nothing of the package.
 """
 
 from __future__ import annotations

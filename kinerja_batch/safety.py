@@ -11,6 +11,8 @@ limit per file, so a parser that runs away on a hostile file costs one rejected 
 Portable: on Linux the limits are kernel limits (``resource``) in workers started with ``fork``;
 on Windows and macOS the workers are started with ``spawn`` and a psutil watchdog in the parent
 keeps the same limits (:func:`start_method`, :func:`uses_rlimit`).
+
+Layer: intake (../shared/docs/architecture.md); it may import store, rules, foundation.
 """
 
 from __future__ import annotations

@@ -2,6 +2,8 @@
 
 The office is the Dinas Komunikasi dan Informatika of the fictional Kabupaten Sukamaju. The
 content is fixed (no randomness) so that two runs write the same values.
+
+Layer: foundation (../shared/docs/architecture.md); it may import nothing of the package.
 """
 
 from __future__ import annotations

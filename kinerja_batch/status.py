@@ -3,6 +3,8 @@
 Reads the ledger read-only (``mode=ro``), never takes the run lock, so it answers while a run is
 active (the ledger is in WAL mode: readers see the last committed state). A workspace without a
 ledger yet shows every bidang as ``Belum Mengumpulkan``.
+
+Layer: commands (../shared/docs/architecture.md); it may import writers, model, intake, store, rules, foundation.
 """
 
 from __future__ import annotations

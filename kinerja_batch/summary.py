@@ -1,4 +1,7 @@
-"""Indonesian text a person reads after a run (the CLI prints it; cron mails it)."""
+"""Indonesian text a person reads after a run (the CLI prints it; cron mails it).
+
+Layer: commands (../shared/docs/architecture.md); it may import writers, model, intake, store, rules, foundation.
+"""
 
 from __future__ import annotations
 

@@ -5,6 +5,8 @@ formulas (written with their correct cached values), a completeness counter, col
 inputs, capaian bands, and data validation on numeric inputs. Everything but the input cells is
 locked and the sheet protected. A very hidden metadata sheet and document properties identify
 the workbook when it comes back.
+
+Layer: writers (../shared/docs/architecture.md); it may import model, intake, store, rules, foundation.
 """
 
 from __future__ import annotations

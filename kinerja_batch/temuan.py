@@ -17,6 +17,8 @@ R=120, T=100 is "exactly 120".
 
 The life of a finding in the ledger (open, keep its id, close) is :mod:`kinerja_batch.lifecycle`'s;
 the rules here only evaluate frames and return findings.
+
+Layer: rules (../shared/docs/architecture.md); it may import foundation.
 """
 
 from __future__ import annotations

@@ -4,6 +4,8 @@ Two steps: :func:`identify` decides which bidang and period a workbook belongs t
 with a file-level finding); :func:`parse_kertas_kerja` reads every input cell by the rules of
 domain §5 and runs the pandera schema (lazy) over the parsed rows, turning each failure case
 into a finding at ``Kertas Kerja!J14``.
+
+Layer: intake (../shared/docs/architecture.md); it may import store, rules, foundation.
 """
 
 from __future__ import annotations

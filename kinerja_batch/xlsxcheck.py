@@ -1,5 +1,8 @@
 """xlsxwriter answers a refused or truncated cell with a negative return code instead of raising;
-every workbook we write goes through :func:`checked` so that nothing is cut or dropped silently."""
+every workbook we write goes through :func:`checked` so that nothing is cut or dropped silently.
+
+Layer: writers (../shared/docs/architecture.md); it may import model, intake, store, rules, foundation.
+"""
 
 from __future__ import annotations
 

@@ -150,3 +150,13 @@ def test_imports_point_down():
             if ORDER.index(layer_of(t)) < ORDER.index(layer_of(m)) and (m, t) not in ALLOWED_UP:
                 up.append(f"{m} ({layer_of(m)}) -> {t} ({layer_of(t)})")
     assert sorted(up) == []
+
+
+def test_each_module_says_its_layer():
+    """A module's opening docstring names its layer, the same as the table above (architecture.md's habit)."""
+    wrong = []
+    for m, path in modules().items():
+        doc = (ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or "").casefold()
+        if f"{layer_of(m)} layer" not in doc and f"layer: {layer_of(m)}" not in doc:
+            wrong.append(f"{m}: docstring does not name its layer '{layer_of(m)}'")
+    assert wrong == []

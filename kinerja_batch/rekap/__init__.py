@@ -14,6 +14,8 @@ Written atomically (temp file + replace) in xlsxwriter's ``constant_memory`` mod
 disk as they are written, so 150,000 indicators fit in little memory). Text people typed is
 always written with ``write_string`` (never a formula or a link, whatever it starts with) and
 every xlsxwriter return code is checked, so nothing is truncated or dropped silently.
+
+Layer: writers (../shared/docs/architecture.md); it may import model, intake, store, rules, foundation.
 """
 
 from kinerja_batch.rekap.constants import *  # noqa: F403

@@ -1,4 +1,7 @@
-"""The Evaluasi Renja sheet in the Permendagri 86/2017 layout, with its foot rows."""
+"""The Evaluasi Renja sheet in the Permendagri 86/2017 layout, with its foot rows.
+
+Layer: writers (../shared/docs/architecture.md); it may import model, intake, store, rules, foundation.
+"""
 
 from __future__ import annotations
 

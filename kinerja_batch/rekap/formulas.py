@@ -1,4 +1,7 @@
-"""Formula builders of the rekap (one builder per rule, so the shapes are few and checked by the tests)."""
+"""Formula builders of the rekap (one builder per rule, so the shapes are few and checked by the tests).
+
+Layer: writers (../shared/docs/architecture.md); it may import model, intake, store, rules, foundation.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""The Pengukuran Kinerja sheet: one row per indicator, every computed number a live formula."""
+"""The Pengukuran Kinerja sheet: one row per indicator, every computed number a live formula.
+
+Layer: writers (../shared/docs/architecture.md); it may import model, intake, store, rules, foundation.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""The Ringkasan sheet: collection status, indicators filled, capaian, predikat counts, charts, signature."""
+"""The Ringkasan sheet: collection status, indicators filled, capaian, predikat counts, charts, signature.
+
+Layer: writers (../shared/docs/architecture.md); it may import model, intake, store, rules, foundation.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""The small table sheets: Perlu Konfirmasi, Status Pengumpulan, Galat Validasi, Info Proses."""
+"""The small table sheets: Perlu Konfirmasi, Status Pengumpulan, Galat Validasi, Info Proses.
+
+Layer: writers (../shared/docs/architecture.md); it may import model, intake, store, rules, foundation.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""The rekap workbook: one writer composed of a class per sheet (see the modules beside this one)."""
+"""The rekap workbook: one writer composed of a class per sheet (see the modules beside this one).
+
+Layer: writers (../shared/docs/architecture.md); it may import model, intake, store, rules, foundation.
+"""
 
 from __future__ import annotations
 
