@@ -235,7 +235,6 @@ def run(ctx: click.Context, workspace: Path | None, periode: str | None, dry_run
     Contoh (crontab, tiap malam pukul 23.00):
       0 23 * * *  kinerja-batch -w /srv/kinerja run >> /srv/kinerja/run.log 2>&1
     """
-    import json as json_module
 
     from kinerja_batch.batch import run as run_batch
 
@@ -246,13 +245,7 @@ def run(ctx: click.Context, workspace: Path | None, periode: str | None, dry_run
     report = run_batch(ws, periode=p, dry_run=dry_run, wait=tunggu, progress=progress)
     if tty:
         click.echo("\r" + " " * 78 + "\r", nl=False, err=True)
-    if as_json:
-        click.echo(json_module.dumps(report.as_dict(), ensure_ascii=False, indent=2, default=str))
-    else:
-        from kinerja_batch.summary import run_summary
-
-        click.echo(run_summary(report))
-    ctx.exit(1 if report.needs_attention else 0)
+    _report_and_exit(ctx, report, as_json=as_json)
 
 
 @cli.command(context_settings=CONTEXT, epilog=EXIT_CODES,
@@ -277,18 +270,12 @@ def terima(ctx: click.Context, workspace: Path | None, berkas: tuple[str, ...], 
       kinerja-batch terima sek_salinan.xlsx
       kinerja-batch -w /srv/kinerja terima "kertas kerja IKP (2).xlsx"
     """
-    import json as json_module
 
     from kinerja_batch.batch import accept_held
-    from kinerja_batch.summary import run_summary
 
     ws = _resolve(ctx, workspace)
     report = accept_held(ws, list(berkas), wait=tunggu)
-    if as_json:
-        click.echo(json_module.dumps(report.as_dict(), ensure_ascii=False, indent=2, default=str))
-    else:
-        click.echo(run_summary(report))
-    ctx.exit(1 if report.needs_attention else 0)
+    _report_and_exit(ctx, report, as_json=as_json)
 
 
 @cli.command(context_settings=CONTEXT, epilog=EXIT_CODES,
@@ -475,6 +462,19 @@ def impor(ctx: click.Context, workspace: Path | None, berkas: Path | None, templ
         click.echo(f"  galat: {line}")
     if report.disimpan and not dry_run:
         click.echo("Jalankan 'kinerja-batch run' untuk memperbarui rekap.")
+    ctx.exit(1 if report.needs_attention else 0)
+
+
+def _report_and_exit(ctx: click.Context, report: Any, *, as_json: bool) -> None:
+    """Print what a run did (JSON for machines, else the Indonesian summary) and exit 1 when it needs attention."""
+    if as_json:
+        import json as json_module
+
+        click.echo(json_module.dumps(report.as_dict(), ensure_ascii=False, indent=2, default=str))
+    else:
+        from kinerja_batch.summary import run_summary
+
+        click.echo(run_summary(report))
     ctx.exit(1 if report.needs_attention else 0)
 
 

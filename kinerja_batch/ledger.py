@@ -330,11 +330,7 @@ class Ledger:
 
     def update_file(self, file_id: int, **changes: Any) -> None:
         """A held file's row when the officer accepts it (it keeps its id, name and arrival time)."""
-        unknown = set(changes) - self._FILE_COLUMNS
-        if unknown:
-            raise ValueError(f"kolom berkas tidak dapat diubah: {sorted(unknown)}")
-        cols = ", ".join(f"{k}=?" for k in changes)
-        self.conn.execute(f"UPDATE files SET {cols} WHERE id=?", (*changes.values(), file_id))
+        self._update_row("files", self._FILE_COLUMNS, file_id, changes)
 
     def held_files(self, periode: str | None = None) -> list[sqlite3.Row]:
         """Files held until the officer accepts them (``hasil = 'ditahan'``), oldest first."""
@@ -738,11 +734,15 @@ class Ledger:
 
     def update_nilai(self, nilai_id: int, **changes: Any) -> None:
         """Replace values of one value row (the caller writes the audit row)."""
-        unknown = set(changes) - self._NILAI_COLUMNS
+        self._update_row("nilai", self._NILAI_COLUMNS, nilai_id, changes)
+
+    def _update_row(self, table: str, allowed: frozenset[str], row_id: int, changes: dict[str, Any]) -> None:
+        """UPDATE one row's columns; only the columns a caller may change (names are never user data)."""
+        unknown = set(changes) - allowed
         if unknown:
-            raise ValueError(f"kolom nilai tidak dapat diubah: {sorted(unknown)}")
+            raise ValueError(f"kolom {table} tidak dapat diubah: {sorted(unknown)}")
         cols = ", ".join(f"{k}=?" for k in changes)
-        self.conn.execute(f"UPDATE nilai SET {cols} WHERE id=?", (*changes.values(), nilai_id))
+        self.conn.execute(f"UPDATE {table} SET {cols} WHERE id=?", (*changes.values(), row_id))
 
     def add_nilai(self, submission_id: int, *, kode_indikator: str, lembar: str, sel_realisasi: str | None = None,
                   sel_anggaran: str | None = None, **values: Any) -> int:
