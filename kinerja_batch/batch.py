@@ -348,13 +348,20 @@ def run(
 
 
 def _rekap_written_beside(ws: Workspace) -> set[Periode]:
-    """Periods whose last rekap went beside the real one (``rekap_<P> (baru).xlsx``: it was held open)."""
+    """Periods whose last rekap or confirmation workbook went beside the real one (``rekap_<P> (baru).xlsx``,
+    ``konfirmasi/<P>/konfirmasi_<KODE>_<P> (baru).xlsx``: it was held open); their outputs are written again."""
     from kinerja_batch.periode import parse_periode
 
     out = set()
     for path in ws.outbox.glob("rekap_* (baru*).xlsx") if ws.outbox.exists() else ():
         try:
             out.add(parse_periode(path.name.removeprefix("rekap_").split(" (baru", 1)[0]))
+        except ValueError:
+            continue
+    folder = ws.outbox / "konfirmasi"
+    for path in folder.glob("*/konfirmasi_* (baru*).xlsx") if folder.exists() else ():
+        try:
+            out.add(parse_periode(path.parent.name))
         except ValueError:
             continue
     return out

@@ -10,6 +10,7 @@ Its columns are the contract in :mod:`kinerja_batch.layout`; the answers are app
 from __future__ import annotations
 
 import datetime as dt
+import glob
 import os
 import tempfile
 import uuid
@@ -46,6 +47,7 @@ from kinerja_batch.layout import (
     KONFIRMASI_COLUMNS as COLUMNS,
 )
 from kinerja_batch.periode import Periode, format_tanggal, format_waktu
+from kinerja_batch.portable import replace_or_beside
 from kinerja_batch.xlsxcheck import checked
 from kinerja_batch.xlsxstyle import WARNA_HEADER, WARNA_INPUT, WARNA_KOSONG, WARNA_TERKUNCI, write_metadata
 
@@ -84,7 +86,8 @@ def write_konfirmasi_workbooks(ws: Workspace, data: PeriodData, *, dry_run: bool
     forms = {} if dry_run else issue_konfirmasi(ws, data.periode, plan)
     for kode, items in plan:
         path = ws.konfirmasi_path(kode, data.periode)
-        if not dry_run and (only is None or kode in only or not path.exists()):
+        # a workbook that went beside its held-open name last time is written to its own name again
+        if not dry_run and (only is None or kode in only or not path.exists() or written_beside(path)):
             lookups = lookups or _Lookups.of(data)  # once for all bidang, not once per workbook
             write_konfirmasi(path, data, kode, items, now=now, lookups=lookups, form=forms[kode])
         written.append(path)
@@ -161,11 +164,20 @@ def write_konfirmasi(path: Path, data: PeriodData, kode_bidang: str, items: list
                                        "strings_to_numbers": False, "in_memory": True})
         _Writer(wb, data, kode_bidang, items, now, lookups or _Lookups.of(data), form).write()
         wb.close()
-        os.replace(tmp, path)
+        # open in Excel on Windows: the new workbook goes beside it, "(baru)" (see written_beside)
+        written = replace_or_beside(tmp, path)
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
-    return path
+    return written
+
+
+def written_beside(path: Path) -> Path | None:
+    """The newest ``<name> (baru…).xlsx`` beside ``path``: where the last write went because ``path`` was held
+    open by another program (a successful write to ``path`` removes these), or None."""
+    found = sorted(path.parent.glob(f"{glob.escape(path.stem)} (baru*){glob.escape(path.suffix)}"),
+                   key=lambda p: p.stat().st_mtime_ns)
+    return found[-1] if found else None
 
 
 def instructions() -> list[str]:

@@ -75,6 +75,7 @@ def rebuild_outputs(ws: Workspace, settings: Settings, master: Master | Callable
         if not issue:
             sidik_bidang = {}  # nothing issued: a period opened again writes every bidang's
         writer = None if dry_run or not issue else _konfirmasi_in_child(ws, data, changed)
+        held_open = False  # a confirmation workbook went beside its held-open name
         written = path if dry_run else write_rekap(path, data)
         report.rekap.append(str(written.relative_to(ws.root)))
         if written != path:  # the rekap is open in another program (Excel on Windows): the new one is beside it
@@ -83,9 +84,10 @@ def rebuild_outputs(ws: Workspace, settings: Settings, master: Master | Callable
             report.konfirmasi += _konfirmasi_paths(ws, data)
         if writer is not None:
             _wait_for(writer, p)
+            held_open = _note_konfirmasi_beside(ws, report, konfirmasi_before)
         if issue:
             _write_drafts(ws, data, report, dry_run=dry_run, only=changed)
-        if not dry_run and written == path:  # else the next run tries to replace the held rekap again
+        if not dry_run and written == path and not held_open:  # else the next run tries the held files again
             state.put(p, {"sidik": fingerprint(ledger, ws, settings, p), "status": status,
                           "konfirmasi": report.konfirmasi[konfirmasi_before:],
                           "drafts": report.drafts[drafts_before:], "bidang": sidik_bidang})
@@ -266,6 +268,25 @@ def _write_konfirmasi_child(ws: Workspace, data: PeriodData, only: set[str] | No
     from kinerja_batch.konfirmasi import write_konfirmasi_workbooks
 
     write_konfirmasi_workbooks(ws, data, only=only)
+
+
+def _note_konfirmasi_beside(ws: Workspace, report: RunReport, first: int) -> bool:
+    """A confirmation workbook held open by another program (Excel on Windows) was written beside it: report
+    the new one (the drafts attach it) and say so. True when any was."""
+    from kinerja_batch.konfirmasi import written_beside
+
+    any_beside = False
+    for i in range(first, len(report.konfirmasi)):
+        path = ws.root / report.konfirmasi[i]
+        beside = written_beside(path)
+        if beside is None:
+            continue
+        any_beside = True
+        report.konfirmasi[i] = str(beside.relative_to(ws.root))
+        report.catatan.append(f"Lembar konfirmasi {path.relative_to(ws.root)} sedang dibuka program lain sehingga "
+                              f"tidak dapat diganti; yang terbaru ditulis di {report.konfirmasi[i]}. Tutup berkas "
+                              "lama; pemrosesan berikutnya menulis ke nama biasa lagi.")
+    return any_beside
 
 
 def _wait_for(proc: Any, periode: Periode) -> None:

@@ -30,6 +30,7 @@ from conftest import WS, drop, fill_kertas_kerja, read_sheet, templates_for
 
 from kinerja_batch import batch, portable, safety
 from kinerja_batch.cli import cli
+from kinerja_batch.periode import parse_periode
 from kinerja_batch.safety import IsolatedFailure, isolated_map
 
 PACKAGE = Path(__file__).resolve().parent.parent / "kinerja_batch"
@@ -442,3 +443,48 @@ def test_destinations_fit_a_windows_path(workspace: WS, tmp_path: Path) -> None:
         reason_tmp = dest.with_name("." + dest.name + ".alasan.txt.tmp")
         assert portable.path_units(reason_tmp.absolute()) <= portable.MAX_PATH, len(str(reason_tmp))
     assert {f.berkas for f in report.files} == {long_name, "z" * 200 + ".xlsx"}
+
+
+def test_confirmation_workbook_open_in_excel_gets_a_new_one_beside_it(workspace: WS, tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    import hashlib
+
+    paths = templates_for(workspace, "2025-TW1", ["SEK"])
+    codes = list(workspace.master.indikator_of("SEK")["kode_indikator"])
+    drop(workspace.ws, fill_kertas_kerja(paths["SEK"], tmp_path / "sek.xlsx", dict.fromkeys(codes, 1)))
+    assert _invoke(workspace).exit_code in (0, 1)
+    konf = workspace.ws.konfirmasi_path("SEK", parse_periode("2025-TW1"))
+    beside = konf.with_name(f"{konf.stem} (baru){konf.suffix}")
+    assert konf.exists()  # far below target without explanations: items to confirm
+    before = hashlib.sha256(konf.read_bytes()).hexdigest()
+    assert _konfirmasi_values(konf) == {"1"}
+
+    drop(workspace.ws, fill_kertas_kerja(paths["SEK"], tmp_path / "sek_revisi.xlsx", dict.fromkeys(codes, 2)))
+    with monkeypatch.context() as m:
+        _refuse_replacing(m, lambda src, dst: dst == konf)  # the officer has it open in Excel
+        result = _invoke(workspace, "--json")
+    assert result.exit_code in (0, 1), result.output  # the run does not fail
+    report = json.loads(result.output)
+    rel = str(beside.relative_to(workspace.ws.root))
+    assert rel in report["konfirmasi"] and str(konf.relative_to(workspace.ws.root)) not in report["konfirmasi"]
+    assert any("sedang dibuka program lain" in c and rel in c for c in report["catatan"])
+    assert hashlib.sha256(konf.read_bytes()).hexdigest() == before  # the open one untouched
+    assert beside.exists()
+    assert _konfirmasi_values(beside) == {"2"} and _konfirmasi_values(konf) == {"1"}  # new values beside it
+
+    result = _invoke(workspace)  # Excel closed, nothing new: the workbook goes to its own name again
+    assert result.exit_code in (0, 1), result.output
+    assert not beside.exists() and _konfirmasi_values(konf) == {"2"}
+    assert "sedang dibuka program lain" not in result.output
+
+
+def _konfirmasi_values(path: Path) -> set[str]:
+    """The values the confirmation workbook asks about on its realisasi rows (column Nilai)."""
+    import openpyxl
+
+    ws = openpyxl.load_workbook(path, read_only=True)["Konfirmasi"]
+    rows = list(ws.iter_rows(values_only=True))
+    header = next(r for r in rows if r and "ID Temuan" in r)
+    nilai, jenis = header.index("Nilai"), header.index("Jenis Nilai")
+    return {str(r[nilai]) for r in rows[rows.index(header) + 1:]
+            if r and r[jenis] and str(r[jenis]).startswith("Realisasi TW")}
