@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from kinerja_batch.config import Settings, Workspace
 from kinerja_batch.errors import KinerjaError
-from kinerja_batch.ledger import Ledger
+from kinerja_batch.ledger import SCHEMA_VERSION, Ledger
 from kinerja_batch.master_ringkas import MasterRingkas, file_sha256, read_summary, summary_of
 from kinerja_batch.model import (
     STATUS_BELUM,
@@ -54,13 +54,29 @@ def read_only_ledger(path: Path) -> Iterator[Ledger]:
         try:
             ledger = Ledger(conn, path)
         except sqlite3.OperationalError as exc:
+            old = _schema_version(conn)
+            if old is not None and old < SCHEMA_VERSION:  # read-only: the migration must wait for a run
+                raise KinerjaError(
+                    f"Buku besar {path} dibuat oleh versi kinerja-batch yang lebih lama (skema {old}, versi ini "
+                    f"memakai skema {SCHEMA_VERSION}). Jalankan 'kinerja-batch run' sekali untuk memperbaruinya, "
+                    "lalu ulangi 'status'."
+                ) from None
             raise KinerjaError(
-                f"Buku besar {path} tidak dapat dibaca ({exc}). Bila buku besar dibuat oleh versi lama, "
-                "jalankan 'kinerja-batch run' sekali untuk memperbaruinya."
+                f"Buku besar {path} tidak dapat dibaca (SQLite: {exc}). Periksa berkas dan izinnya; bila buku besar "
+                "dibuat oleh versi lama, jalankan 'kinerja-batch run' sekali untuk memperbaruinya."
             ) from None
         yield ledger
     finally:
         conn.close()
+
+
+def _schema_version(conn: sqlite3.Connection) -> int | None:
+    """The ledger's schema version as stored, or None when it cannot be read."""
+    try:
+        row = conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+        return int(row[0]) if row else 0
+    except (sqlite3.Error, ValueError):
+        return None
 
 
 def status_master(ws: Workspace) -> MasterRingkas:

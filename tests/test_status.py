@@ -131,3 +131,16 @@ def test_help_has_an_example():
     result = invoke("status", "--help")
     assert result.exit_code == 0
     assert "Contoh:" in result.output and "--json" in result.output
+
+
+def test_a_ledger_of_an_older_version_says_to_run_once(after_run):
+    """status opens the ledger read-only and cannot migrate it: it says so in Indonesian, and how to fix it."""
+    w, _ = after_run
+    ws = w.ws
+    with sqlite3.connect(ws.ledger_path) as conn:
+        conn.execute("UPDATE meta SET value='1' WHERE key='schema_version'")  # as an older kinerja-batch left it
+    result = CliRunner().invoke(cli, ["-w", str(ws.root), "status"])
+    assert result.exit_code == 1
+    assert "dibuat oleh versi kinerja-batch yang lebih lama (skema 1" in result.output
+    assert "Jalankan 'kinerja-batch run' sekali" in result.output
+    assert "readonly" not in result.output  # SQLite's own English stays out of it
