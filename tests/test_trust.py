@@ -15,6 +15,8 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 from conftest import age, build_master, read_sheet
+from test_konfirmasi import Answers as _Answers
+from test_konfirmasi import headers_at
 
 from kinerja_batch.cli import cli
 from kinerja_batch.config import Workspace, init_workspace
@@ -59,10 +61,6 @@ def run_json(ws: Workspace) -> dict[str, Any]:
     return json.loads(invoke(ws, "run", "--json").output)
 
 
-def headers_at(sh: Any, row: int) -> dict[str, int]:
-    return {c.value: c.column for c in sh[row] if c.value}
-
-
 def filled(ws: Workspace, bidang: str, rows: dict[str, dict[str, Any]], name: str) -> Path:
     """The bidang's template, filled by header text; a tuple value is (value, number format)."""
     wb = openpyxl.load_workbook(ws.template_path(bidang, P))
@@ -82,43 +80,14 @@ def filled(ws: Workspace, bidang: str, rows: dict[str, dict[str, Any]], name: st
     return age(path)
 
 
-class Answers:
-    """A confirmation workbook opened with openpyxl, answered like a bidang would."""
-
-    def __init__(self, ws: Workspace, rel: str = KONF) -> None:
-        self.ws = ws
-        self.wb = openpyxl.load_workbook(ws.root / rel)
-        self.sh = self.wb["Konfirmasi"]
-        self.header_row = next(r for r in range(1, 40) if self.sh.cell(r, 1).value == "ID Temuan")
-        self.col = headers_at(self.sh, self.header_row)
-
-    def rows(self) -> list[dict[str, Any]]:
-        out = []
-        for r in range(self.header_row + 1, self.sh.max_row + 1):
-            values = {h: self.sh.cell(r, c).value for h, c in self.col.items()}
-            if values["ID Temuan"] is not None:
-                out.append({**values, "_row": r})
-        return out
+class Answers(_Answers):
+    """test_konfirmasi's confirmation-workbook helper, answered like a bidang would, plus what these tests read."""
 
     def row_of(self, kode: str, kode_temuan: str) -> int:
         return next(r["_row"] for r in self.rows() if (r["Kode Indikator"], r["Kode Temuan"]) == (kode, kode_temuan))
 
-    def cell(self, kode: str, kode_temuan: str, header: str) -> str:
-        return f"{openpyxl.utils.get_column_letter(self.col[header])}{self.row_of(kode, kode_temuan)}"
-
-    def answer(self, kode: str, kode_temuan: str, tanggapan: Any, koreksi: Any = None, penjelasan: Any = None) -> None:
-        r = self.row_of(kode, kode_temuan)
-        for header, value in (("Tanggapan", tanggapan), ("Nilai Koreksi", koreksi), ("Penjelasan", penjelasan)):
-            if value is not None:
-                self.sh.cell(r, self.col[header]).value = value
-
     def instructions(self) -> str:
         return "\n".join(str(self.sh.cell(r, 1).value or "") for r in range(1, self.header_row))
-
-    def drop(self, name: str = "konfirmasi_SEK_2025-TW1.xlsx") -> Path:
-        path = self.ws.inbox / name
-        self.wb.save(path)
-        return age(path)
 
 
 def konfirmasi_rows(ws: Workspace) -> list[tuple[str, str, str, str]]:
