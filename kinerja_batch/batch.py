@@ -916,20 +916,17 @@ def _unsigned_note(verdict: Any, name: str, ident: Any, *, approved: bool) -> F.
 
 
 def _held_text(message: str, name: str) -> str:
-    return (
-        f"Berkas: {name}\n"
-        f"Ditahan oleh kinerja-batch pada {dt.datetime.now():%Y-%m-%d %H:%M}.\n\n"
-        f"{message}\n\n"
-        "Berkas ini tidak mengubah data apa pun sampai diterima dengan perintah 'kinerja-batch terima'; berkas "
-        "tetap disimpan di sini sebagai arsip.\n"
-    )
+    return _archive_note("Ditahan", message, name, "Berkas ini tidak mengubah data apa pun sampai diterima dengan "
+                         "perintah 'kinerja-batch terima'; berkas tetap disimpan di sini sebagai arsip.")
 
 
 def _reason_text(message: str, name: str) -> str:
-    return (
-        f"Berkas: {name}\n"
-        f"Ditolak oleh kinerja-batch pada {dt.datetime.now():%d-%m-%Y %H.%M}.\n\n"
-        f"{message}\n\n"
-        "Setelah diperbaiki, taruh kembali berkasnya di folder inbox/; berkas ini tetap disimpan di sini "
-        "sebagai arsip.\n"
-    )
+    return _archive_note("Ditolak", message, name, "Setelah diperbaiki, taruh kembali berkasnya di folder inbox/; "
+                         "berkas ini tetap disimpan di sini sebagai arsip.")
+
+
+def _archive_note(verb: str, message: str, name: str, after: str) -> str:
+    """The ``.alasan.txt`` beside a rejected or held file: which file, when (Indonesian form), why, what next."""
+    return f"Berkas: {name}\n{verb} oleh kinerja-batch pada {dt.datetime.now():%d-%m-%Y %H.%M}.\n\n{message}\n\n{after}\n"
+
+

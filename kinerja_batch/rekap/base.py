@@ -305,6 +305,12 @@ class RekapBase:
             self.put(ws, r + 2 + i, p0 + 2, "", f["paraf_cell"])
 
     # ------------------------------------------------------------------ the small tables
+    def header_row(self, ws: Any, r: int, headers: Sequence[str], widths: Sequence[float]) -> None:
+        """The one header row of a table: tall enough for its wrapped texts."""
+        ws.set_row(r, _header_height(headers, widths))
+        for c, h in enumerate(headers):
+            self.put(ws, r, c, h, self.f["head"])
+
     def table(self, name: str, title: str, headers: list[str], rows: list[list[Any]], formats: list[str],
               widths: list[float], *, landscape: bool = True, note: str = "") -> Any:
         ws = self.sheets[name]
@@ -313,9 +319,7 @@ class RekapBase:
             ws.set_column(c, c, width)
         self.title_block(ws, title, last_col, note)
         hr = _TITLE_ROWS
-        ws.set_row(hr, _header_height(headers, widths))
-        for c, h in enumerate(headers):
-            self.put(ws, hr, c, h, self.f["head"])
+        self.header_row(ws, hr, headers, widths)
         wrap = [(c, widths[c] - 1) for c, fm in enumerate(formats) if fm == "text"]
         for i, row in enumerate(rows):
             r = hr + 1 + i

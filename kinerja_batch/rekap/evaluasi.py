@@ -17,7 +17,6 @@ from kinerja_batch.rekap.cells import (
     _cell_writers,
     _finite,
     _fsum,
-    _header_height,
     _header_width,
     _kf,
     _mean,
@@ -169,9 +168,7 @@ class EvaluasiSheet(RekapBase):
             if i not in covered:
                 ws.write_blank(br, i, None, f["band"])
         hr = self.ev_header
-        ws.set_row(hr, _header_height(H, widths))
-        for i, h in enumerate(H):
-            self.put(ws, hr, i, h, f["head"])
+        self.header_row(ws, hr, H, widths)
 
         first = self.ev_first
         n = self.n

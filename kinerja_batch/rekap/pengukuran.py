@@ -14,7 +14,6 @@ from kinerja_batch.rekap.base import RekapBase
 from kinerja_batch.rekap.cells import (
     _cached,
     _cell_writers,
-    _header_height,
     _header_width,
     _kf,
     _num_width,
@@ -104,9 +103,7 @@ class PengukuranSheet(RekapBase):
                          "Target Tahunan (lihat kolom Dasar Target). Angka hasil hitungan berupa rumus; realisasi "
                          "anggaran per triwulan ada di kolom yang dapat dibuka (+).")
         hr = self.pk_header
-        ws.set_row(hr, _header_height(PENGUKURAN_HEADERS, widths))
-        for cc, h in enumerate(PENGUKURAN_HEADERS):
-            self.put(ws, hr, cc, h, f["head"])
+        self.header_row(ws, hr, PENGUKURAN_HEADERS, widths)
 
         first = self.pk_first
         n = self.n

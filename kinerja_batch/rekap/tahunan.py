@@ -12,7 +12,7 @@ from typing import Any
 
 from kinerja_batch import layout
 from kinerja_batch.rekap.base import RekapBase
-from kinerja_batch.rekap.cells import _cached, _header_height, _kf, _predikat_formula, _row_height, _text
+from kinerja_batch.rekap.cells import _cached, _kf, _predikat_formula, _row_height, _text
 from kinerja_batch.rekap.constants import (
     _TITLE_ROWS,
     EVALUASI_HEADERS,
@@ -58,9 +58,7 @@ class TahunanSheet(RekapBase):
                            "realisasi tahun-tahun sebelumnya dari buku besar (kiriman bidang dan 'kinerja-batch impor').",
                  f["note"])
         hr = _TITLE_ROWS
-        ws.set_row(hr, _header_height(H, widths))
-        for i, h in enumerate(H):
-            self.put(ws, hr, i, h, f["head"])
+        self.header_row(ws, hr, H, widths)
 
         pk = {h: i for i, h in enumerate(PENGUKURAN_HEADERS)}
         ev = {h: i for i, h in enumerate(EVALUASI_HEADERS)}
