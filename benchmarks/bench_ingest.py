@@ -50,7 +50,7 @@ for f in files:
 floor_wall, floor_cpu = time.perf_counter() - t, sum(cpu()) - c
 if target.exists():
     shutil.rmtree(target)
-shutil.copytree(base, target, ignore=shutil.ignore_patterns("ledger*", "*.kunci", "*.lock", "keluaran.json"))
+shutil.copytree(base, target, ignore=shutil.ignore_patterns("*.kunci", "*.lock", "keluaran.json"))
 old = time.time() - 7200
 for f in files:
     shutil.copyfile(f, target / "inbox" / f.name)

@@ -234,7 +234,7 @@ def main() -> None:
     def fresh() -> None:
         if run_ws.root.exists():
             shutil.rmtree(run_ws.root)
-        shutil.copytree(base, run_ws.root, ignore=shutil.ignore_patterns("templates_xlsx", "ledger*", "*.lock",
+        shutil.copytree(base, run_ws.root, ignore=shutil.ignore_patterns("templates_xlsx", "*.lock",
                                                                           "*.kunci", "keluaran.json"))
         (run_ws.root / "templates_xlsx").mkdir()
         for f in files:

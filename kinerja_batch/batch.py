@@ -16,6 +16,7 @@ import hashlib
 import json
 import math
 import os
+import shutil
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -405,14 +406,17 @@ def accept_held(ws: Workspace, names: list[str], *, wait: bool = False) -> RunRe
 
 
 def _remove_interrupted_outputs(ws: Workspace) -> None:
-    """Half-written outputs (``outbox/**/.tmp_*``) of a run that died while writing them.
+    """Half-written outputs (``outbox/**/.tmp_*``, files and the rekap's working folders) of a run that
+    died while writing them.
 
     Only a run writes below outbox/, and this one holds the lock, so none of them is being written.
     They are our own temporary files, never anything a person put there.
     """
     if ws.outbox.exists():
-        for tmp in ws.outbox.rglob(".tmp_*"):
-            if tmp.is_file():
+        for tmp in sorted(ws.outbox.rglob(".tmp_*")):
+            if tmp.is_dir():  # the rekap's working folder
+                shutil.rmtree(tmp, ignore_errors=True)
+            elif tmp.is_file():
                 tmp.unlink()
 
 

@@ -306,16 +306,18 @@ def test_run_with_nothing_new_rewrites_nothing_and_skips_the_master(sek_tw1, tmp
 
 def test_leftovers_of_an_interrupted_output_write_are_removed(workspace):
     w = workspace
-    leftovers = [w.ws.outbox / ".tmp_rekap_abc.xlsx", w.ws.outbox / "konfirmasi" / "2025-TW1" / ".tmp_konfirmasi_x.xlsx"]
+    leftovers = [w.ws.outbox / ".tmp_rekap_abc.xlsx", w.ws.outbox / "konfirmasi" / "2025-TW1" / ".tmp_konfirmasi_x.xlsx",
+                 w.ws.outbox / ".tmp_rekap_k3j2" / "tmpa81x"]  # the rekap's working folder, with a row file
     for path in leftovers:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(b"setengah")
+    leftovers.append(w.ws.outbox / ".tmp_rekap_k3j2")
     mine = w.ws.outbox / "catatan_subbag.txt"
     mine.write_text("milik orang", encoding="utf-8")
     assert invoke("-w", str(w.ws.root), "run", "--dry-run").exit_code == 0
     assert all(p.exists() for p in leftovers)  # a dry run changes nothing
     assert invoke("-w", str(w.ws.root), "run").exit_code == 0
-    assert [p.exists() for p in leftovers] == [False, False]
+    assert [p.exists() for p in leftovers] == [False, False, False, False]
     assert mine.read_text(encoding="utf-8") == "milik orang"
 
 

@@ -3,7 +3,7 @@ title blocks, print setup, the signature block and the small-table writer (write
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -13,6 +13,8 @@ from kinerja_batch import layout, printing
 from kinerja_batch.model import PeriodData
 from kinerja_batch.periode import format_tanggal, format_waktu
 from kinerja_batch.rekap.cells import (
+    PendingRows,
+    RowSink,
     _Block,
     _Columns,
     _fail,
@@ -23,6 +25,7 @@ from kinerja_batch.rekap.cells import (
     _outline_levels,
     _RekapSheet,
     _text,
+    rows_elsewhere,
 )
 from kinerja_batch.rekap.constants import (
     _CHUNK,
@@ -60,7 +63,7 @@ def _date(text: Any) -> Any:
 
 
 class RekapBase:
-    def __init__(self, wb: xlsxwriter.Workbook, data: PeriodData) -> None:
+    def __init__(self, wb: xlsxwriter.Workbook, data: PeriodData, *, parallel: bool = True) -> None:
         self.wb = wb
         self.d = data
         self.s = data.settings
@@ -69,6 +72,8 @@ class RekapBase:
         self.bands = self.s.predikat_bands()
         self.run_time = _parse_time(data.run_time)
         self.f = self._formats()
+        self.parallel = parallel
+        self.pending: list[PendingRows] = []
         names = list(SHEETS)
         if self.p.tw == 4:  # the year's measure (LKjIP) after Evaluasi Renja
             names.insert(names.index(SHEET_EVALUASI) + 1, SHEET_TAHUNAN)
@@ -178,6 +183,32 @@ class RekapBase:
         self.ind_status = np.select(
             [is_open, is_galat & ~terisi, terisi], [STATUS_PERLU_KONFIRMASI, STATUS_GALAT, STATUS_TERISI],
             default=STATUS_KOSONG).tolist()
+
+    def rows(self, ws: Any, first: int, fill: Callable[[RowSink], None], formats: Sequence[Any]) -> None:
+        """Write an indicator table's rows from ``first``: in a child process while this one goes on with
+        the other sheets where processes fork (the rows are copied in before the workbook is closed,
+        see :meth:`finish_rows`), else here and now."""
+        job = rows_elsewhere(ws, first, fill, formats, self.wb.tmpdir) if self.parallel else None
+        if job is not None:
+            self.pending.append(job)
+            return
+        sink = RowSink(ws, first)
+        fill(sink)
+        sink.close()
+
+    def finish_rows(self, *, abandon: bool = False) -> None:
+        """Take the rows the children wrote (or, ``abandon``, stop them: the workbook is not finished)."""
+        jobs, self.pending = self.pending, []
+        for i, job in enumerate(jobs):
+            if abandon:
+                job.stop()
+                continue
+            try:
+                job.join()
+            except BaseException:
+                for other in jobs[i + 1:]:
+                    other.stop()
+                raise
 
     def chunks(self, keys: Sequence[str]) -> Any:
         """``(first index, {key: list of values})`` over the ordered measures, a slice at a time, so

@@ -4,7 +4,9 @@ Writers layer: used only by the rekap sheets; no ledger, no run."""
 
 from __future__ import annotations
 
+import functools
 import math
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -111,6 +113,271 @@ _LETTERS = [layout.col_letter(c) for c in range(702)]  # A .. ZZ
 
 def _fail(ws: Any, r: int, c: int, result: int) -> None:
     fail("Rekap", ws, r, c, result)
+
+
+class RowSink:
+    """The rows of an indicator table written straight as sheet XML, a row at a time, into a
+    constant-memory worksheet's row file: what xlsxwriter would write for the same cells, without its
+    per-cell bookkeeping (a stored tuple, a dimension check and a row table per cell), which cost the
+    150,000-row rekap more than half its time.
+
+    Use between xlsxwriter's own writes of the rows above (title, header) and below (foot, signature):
+    ``start`` flushes the rows xlsxwriter holds, the writers take the same arguments as
+    :func:`_cell_writers` (plus ``blank`` and ``row`` for ``write_blank``/``set_row``), rows go out in
+    ascending order, cells of a row in any order; ``close`` hands the sheet back to xlsxwriter with its
+    dimensions and outline level. Cell notes (``write_comment``) may be added to the sink's rows.
+    """
+
+    def __init__(self, ws: Any, first: int, *, fh: Any = None) -> None:
+        """``fh``: write the rows to this file instead (in a child process; see :func:`rows_elsewhere`)."""
+        if not getattr(ws, "constant_memory", False):
+            raise ValueError("RowSink needs a constant_memory worksheet")
+        self.elsewhere = fh is not None
+        if not self.elsewhere:
+            ws._write_single_row(first)  # the rows xlsxwriter holds go out first (header, title)
+        self.ws = ws
+        self.fh = fh if self.elsewhere else ws.fh
+        self.first = first
+        self.row = -1
+        self.x = ""  # the current row's number as written in references
+        self.cells: dict[int, str] = {}
+        self.head = ""
+        self.max_col = 0
+        self.level = 0
+        self.notes: list[tuple[int, int, str, dict[str, Any]]] = []  # elsewhere: added by the parent
+        self.row_limit = ws.xls_rowmax
+        self.default_px = ws.default_row_height
+        self.original_px = ws.original_row_height
+        self.xf: dict[Any, str] = {}
+        self.sizes: dict[int, int] = {}  # row heights in pixels
+
+    # ------------------------------------------------------------------ rows
+    def _flush(self) -> None:
+        if self.cells:
+            cells = self.cells
+            self.fh.write(self.head + "".join([cells[c] for c in sorted(cells)]) + "</row>")
+            if max(cells) > self.max_col:
+                self.max_col = max(cells)
+        elif self.head:
+            self.fh.write(self.head[:-1] + "/>")
+        self.cells = {}
+        self.head = ""
+
+    def _begin(self, r: int, height: float | None = None, level: int = 0) -> None:
+        if r <= self.row and self.row >= 0 or r < self.first:
+            raise ValueError(f"rows go out in order: {r + 1} after {self.row + 1}")
+        self._flush()
+        if r >= self.row_limit:
+            _fail(self.ws, r, 0, -1)
+        self.row = r
+        self.x = str(r + 1)
+        attrs = f'<row r="{self.x}"'
+        if height is not None:
+            px = int(height * 4.0 / 3.0 + 0.5)
+            self.sizes[r] = px  # where xlsxwriter places cell notes below this row
+            if px != self.original_px or px != self.default_px:
+                attrs += f' ht="{px * 0.75:.16g}" customHeight="1"'
+        if level:
+            level = min(max(level, 0), 7)
+            attrs += f' outlineLevel="{level}"'
+            if level > self.level:
+                self.level = level
+        self.head = attrs + ">"
+
+    def set_row(self, r: int, height: float | None = None, fmt: Any = None, options: Any = None) -> None:
+        """Height and outline level of a row (``set_row``'s arguments; a row format is not supported)."""
+        if fmt is not None:
+            raise ValueError("RowSink rows take no row format")
+        self._begin(r, height, (options or {}).get("level", 0))
+
+    def _at(self, r: int, c: int) -> str:
+        """A cell's A1 reference (the row ``r`` begun if it is not the current one)."""
+        if r != self.row:
+            self._begin(r)
+        if c >= 702:
+            if c >= 16384:
+                _fail(self.ws, r, c, -1)
+            return f"{layout.col_letter(c)}{self.x}"
+        return _LETTERS[c] + self.x
+
+    def _style(self, fmt: Any) -> str:
+        """``r="..." s="n"`` is written for every cell: a format's index is looked up once."""
+        xf = self.xf[fmt] = str(fmt._get_xf_index())
+        return xf
+
+    # ------------------------------------------------------------------ cells
+    def num(self, r: int, c: int, v: Any, fmt: Any) -> None:
+        ref = _LETTERS[c] + self.x if r == self.row and c < 702 else self._at(r, c)
+        s = self.xf.get(fmt) or self._style(fmt)
+        if v is None or v != v or v - v != 0:  # nothing, NaN or infinity: a formatted blank
+            self.cells[c] = f'<c r="{ref}" s="{s}"/>'
+        else:
+            self.cells[c] = f'<c r="{ref}" s="{s}"><v>{float(v):.16G}</v></c>'
+
+    def blank(self, r: int, c: int, fmt: Any) -> None:
+        ref = _LETTERS[c] + self.x if r == self.row and c < 702 else self._at(r, c)
+        self.cells[c] = f'<c r="{ref}" s="{self.xf.get(fmt) or self._style(fmt)}"/>'
+
+    def txt(self, r: int, c: int, v: Any, fmt: Any) -> None:
+        ref = _LETTERS[c] + self.x if r == self.row and c < 702 else self._at(r, c)
+        s = self.xf.get(fmt) or self._style(fmt)
+        text = v if type(v) is str else _text(v)
+        if not text:
+            self.cells[c] = f'<c r="{ref}" s="{s}"/>'
+            return
+        if len(text) > 32767:
+            _fail(self.ws, r, c, -2)
+        self.cells[c] = f'<c r="{ref}" s="{s}" t="inlineStr"><is>{_inline_text(text)}</is></c>'
+
+    def fml(self, r: int, c: int, formula: str, fmt: Any, cached: Any) -> None:
+        ref = _LETTERS[c] + self.x if r == self.row and c < 702 else self._at(r, c)
+        if formula[0] == "=":
+            formula = formula[1:]
+        head = f'<c r="{ref}" s="{self.xf.get(fmt) or self._style(fmt)}"'
+        if type(cached) is str:
+            if cached:
+                head += ' t="str"'
+                cached = _xml_text(cached)
+        elif cached is None or cached != cached:
+            cached = ""
+        self.cells[c] = f"{head}><f>{_xml_text(formula)}</f><v>{cached}</v></c>"
+
+    def comment(self, r: int, c: int, text: str, options: dict[str, Any]) -> None:
+        """A cell note (``write_comment``) on one of the sink's cells."""
+        if self.elsewhere:
+            self.notes.append((r, c, text, options))
+            return
+        result = self.ws.write_comment(r, c, text, options)
+        if result:
+            _fail(self.ws, r, c, result)
+
+    def writers(self) -> tuple[Callable[..., None], ...]:
+        """``num, txt, fml, blank, row`` for the hot loops."""
+        return self.num, self.txt, self.fml, self.blank, self.set_row
+
+    def state(self) -> tuple[int, int, int, list[tuple[int, int, str, dict[str, Any]]], dict[int, int]]:
+        self._flush()
+        return self.row, self.max_col, self.level, self.notes, self.sizes
+
+    def close(self, state: tuple[int, int, int, list[Any], dict[int, int]] | None = None) -> None:
+        """Hand the sheet back to xlsxwriter: the next row it writes follows the sink's last. ``state``:
+        that of a sink whose rows were written elsewhere and have just been copied in."""
+        row, max_col, level, notes, sizes = state if state is not None else self.state()
+        ws = self.ws
+        for r, px in sizes.items():
+            ws.row_sizes[r] = [px, False]
+        for r, c, text, options in notes:
+            result = ws.write_comment(r, c, text, options)
+            if result:
+                _fail(ws, r, c, result)
+        if row >= 0:
+            ws._check_dimensions(self.first, 0)
+            ws._check_dimensions(row, max_col)
+            ws.previous_row = row + 1
+            if level > ws.outline_row_level:
+                ws.outline_row_level = level
+
+
+class PendingRows:
+    """Rows being written by a child process; :meth:`join` copies them into the sheet."""
+
+    def __init__(self, ws: Any, first: int, fill: Callable[[RowSink], None], proc: Any, path: str) -> None:
+        self.ws, self.first, self.fill, self.proc, self.path = ws, first, fill, proc, path
+
+    def join(self) -> None:
+        """Wait for the child and take its rows; a child that failed is not trusted: the rows are written
+        here instead (an error in them, e.g. a text too long for a cell, is then raised here)."""
+        import pickle
+        import shutil
+
+        self.proc.join()
+        code = self.proc.exitcode
+        self.proc.close()
+        try:
+            state = None
+            if code == 0:
+                with open(self.path + ".state", "rb") as fh:
+                    state = pickle.load(fh)
+            sink = RowSink(self.ws, self.first)  # flushes the header rows xlsxwriter holds
+            if state is None:
+                self.fill(sink)
+                sink.close()
+                return
+            out = self.ws.fh
+            out.flush()
+            with open(self.path, "rb") as rows:
+                shutil.copyfileobj(rows, out.buffer, 1 << 20)
+            sink.close(state)
+        finally:
+            for p in (self.path, self.path + ".state"):
+                if os.path.exists(p):
+                    os.unlink(p)
+
+    def stop(self) -> None:
+        """Kill the child (the workbook is being abandoned) and remove its files."""
+        if self.proc.is_alive():
+            self.proc.kill()
+        self.proc.join()
+        self.proc.close()
+        for p in (self.path, self.path + ".state"):
+            if os.path.exists(p):
+                os.unlink(p)
+
+
+def _rows_child(ws: Any, first: int, fill: Callable[[RowSink], None], path: str) -> None:
+    """The child's work; any failure is only its exit code (the parent writes the rows itself then and
+    meets the error, if it is one, with its own message)."""
+    import pickle
+    import sys
+
+    try:
+        with open(path, "w", encoding="utf-8") as fh:
+            sink = RowSink(ws, first, fh=fh)
+            fill(sink)
+            state = sink.state()
+        with open(path + ".state", "wb") as out:
+            pickle.dump(state, out)
+    except BaseException:  # noqa: BLE001 - reported by the exit code, handled by the parent
+        sys.exit(1)
+
+
+def rows_elsewhere(ws: Any, first: int, fill: Callable[[RowSink], None], formats: Sequence[Any],
+                   tmpdir: str | None) -> PendingRows | None:
+    """Start ``fill(sink)`` for the rows from ``first`` in a forked child, so that with two cores one
+    indicator sheet is written while the parent writes the other; None where processes are not forked
+    (Windows, macOS; see :func:`kinerja_batch.safety.start_method`): the caller writes the rows itself.
+
+    ``fill`` must only write through the sink (whatever else it changes is lost with the child) and
+    use only ``formats``, whose style indices are fixed here so that parent and child agree.
+    """
+    import multiprocessing
+    import tempfile
+
+    from kinerja_batch.safety import start_method
+
+    method = start_method()
+    if method != "fork":  # spawning would pickle the whole period for one sheet: not worth it
+        return None
+    for fmt in formats:
+        fmt._get_xf_index()
+    fd, path = tempfile.mkstemp(prefix=".tmp_rekap_rows_", dir=tmpdir)
+    os.close(fd)
+    ctx: Any = multiprocessing.get_context(method)
+    proc = ctx.Process(target=_rows_child, args=(ws, first, fill, path), daemon=True)
+    proc.start()
+    return PendingRows(ws, first, fill, proc, path)
+
+
+@functools.lru_cache(maxsize=1 << 16)  # level, satuan, status, bidang ... repeat on every other row
+def _inline_text(text: str) -> str:
+    """The ``<t>`` of an inline string as xlsxwriter writes it: control characters as ``_xHHHH_`` (a
+    literal ``_xHHHH_`` kept by escaping its underscore), leading or trailing white space preserved; text
+    that looks like rich-string markup is escaped like any other (xlsxwriter would pass it through)."""
+    if _plain_text(text):
+        return f"<t>{_xml_text(text)}</t>"
+    text = Worksheet._escape_control_characters(text)
+    space = ' xml:space="preserve"' if text[0].isspace() or text[-1].isspace() else ""
+    return f"<t{space}>{_xml_text(text)}</t>"
 
 
 def _cell_writers(ws: Any) -> tuple[Callable[..., None], Callable[..., None], Callable[..., None]]:

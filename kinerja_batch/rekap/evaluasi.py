@@ -13,8 +13,8 @@ from kinerja_batch.hierarki import LEVEL_RANK, OWN_PREFIX
 from kinerja_batch.periode import ROMAN
 from kinerja_batch.rekap.base import RekapBase
 from kinerja_batch.rekap.cells import (
+    RowSink,
     _cached,
-    _cell_writers,
     _finite,
     _fsum,
     _header_width,
@@ -190,8 +190,8 @@ class EvaluasiSheet(RekapBase):
             "Target Tahunan (K)", "Pagu Anggaran (Rp)", "Unit Penanggung Jawab", "Keterangan"))
         c_k = [col[f"Realisasi TW {ROMAN[q]} (K)"] for q in (1, 2, 3, 4)]
         c_r = [col[f"Realisasi TW {ROMAN[q]} (Rp)"] for q in (1, 2, 3, 4)]
-        num, txt, fml = _cell_writers(ws)
-        srow = ws.set_row
+        sink = RowSink(ws, first)
+        num, txt, fml, blank, srow = sink.writers()
 
         money_cols = [(col["Pagu Anggaran (Rp)"], "pagu_u"), (col[H_RENSTRA_TARGET_RP], "pagu_renstra_u"),
                       (col[H_RENSTRA_LALU_RP], "anggaran_renstra_lalu_u")] + [
@@ -255,7 +255,7 @@ class EvaluasiSheet(RekapBase):
                 for ci, mkey in money_cols:
                     value = c[mkey][j]
                     if not first_row:
-                        ws.write_blank(r, ci, None, fm["rp"])
+                        blank(r, ci, fm["rp"])
                         self.ev_shown[ci].append(math.nan)
                         continue
                     children = [row_of[k] for k in kids.get(key, ()) if k in row_of]
@@ -282,7 +282,7 @@ class EvaluasiSheet(RekapBase):
                 if first_row:
                     fml(r, c_sdr, f'=IF(COUNT({rps})=0,"",SUM({rps}))', fm["rp"], _cached(sd_rp))
                 else:
-                    ws.write_blank(r, c_sdr, None, fm["rp"])
+                    blank(r, c_sdr, fm["rp"])
                 v = c["target_sd"][j]
                 num(r, c_tsd, v, _kf(v, fk, fki))
                 sd = f"{sdk_l}{x}"
@@ -294,7 +294,7 @@ class EvaluasiSheet(RekapBase):
                     fml(r, c_ser, _ratio_formula(f"{sdr_l}{x}", f"{pagu_l}{x}"), fm["pct"], _cached(serapan))
                 else:
                     serapan = math.nan
-                    ws.write_blank(r, c_ser, None, fm["pct"])
+                    blank(r, c_ser, fm["pct"])
                 self.ev_shown.setdefault(c_ser, []).append(serapan)
                 # Renstra (domain §9): up to this year by the indicator's Agregasi across years; money sums
                 v = _cached(c["realisasi_renstra_ini"][j])
@@ -316,8 +316,8 @@ class EvaluasiSheet(RekapBase):
                     fml(r, c_rcr, _ratio_formula(f"{rir_l}{x}", f"{rtr_l}{x}"), fm["pct"], _cached(cap_rp))
                 else:
                     ini_rp = cap_rp = math.nan
-                    ws.write_blank(r, c_rir, None, fm["rp"])
-                    ws.write_blank(r, c_rcr, None, fm["pct"])
+                    blank(r, c_rir, fm["rp"])
+                    blank(r, c_rcr, fm["pct"])
                 self.ev_shown.setdefault(c_rcr, []).append(cap_rp)
                 self.ev_shown[c_rir].append(ini_rp)
                 fml(r, c_pred, pred_tmpl.replace("{ref}", f"{cap_l}{x}"), fm["center"], str(c["predikat"][j]))
@@ -327,6 +327,7 @@ class EvaluasiSheet(RekapBase):
                 akar = first_row and bool(c["akar"][j])
                 num(r, c_akar, 1 if akar else 0, fm["int"])
                 self.ev_akar.append(akar)
+        sink.close()
 
         last = first + self.count - 1
         if self.count:

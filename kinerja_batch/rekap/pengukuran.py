@@ -12,8 +12,8 @@ from kinerja_batch.findings import CATALOG
 from kinerja_batch.periode import ROMAN
 from kinerja_batch.rekap.base import RekapBase
 from kinerja_batch.rekap.cells import (
+    RowSink,
     _cached,
-    _cell_writers,
     _header_width,
     _kf,
     _num_width,
@@ -127,74 +127,76 @@ class PengukuranSheet(RekapBase):
         wrap = [(c_bidang, widths[c_bidang]), (c_kode, widths[c_kode]), (c_uraian, widths[c_uraian]),
                 (c_ind, widths[c_ind]), (c_satuan, widths[c_satuan])]
         wrap_w = [w for _, w in wrap]
-        spark_loc: list[str] = []
-        spark_rng: list[str] = []
+        count = self.count
+        spark_loc = [f"{tren_l}{x}" for x in range(first + 1, first + count + 1)]
+        spark_rng = [f"{tw_l[0]}{x}:{tw_l[3]}{x}" for x in range(first + 1, first + count + 1)]
         fmt_plain, fmt_group, ind_plain, ind_group = self._row_formats()
-        num, txt, fml = _cell_writers(ws)
-        srow = ws.set_row
 
-        for start, c in self.chunks(PK_KEYS):
-            for j in range(len(c["kode_indikator"])):
-                i = start + j
-                r = first + i
-                x = r + 1  # Excel row number
-                level = str(c["level"][j])
-                group = level in GROUP_LEVELS
-                fm = fmt_group if group else fmt_plain
-                fk, fki = fm["k"], fm["ki"]
-                depth = self.outline[i]
-                bname = self.bidang_names.get(c["kode_bidang"][j], str(c["kode_bidang"][j]))
-                kode = str(c["kode_indikator"][j])
-                uraian = _text(c["uraian"][j])
-                indikator = _text(c["indikator_kinerja"][j])
-                satuan = _text(c["satuan"][j])
-                srow(r, _row_height((bname, kode, uraian, indikator, satuan), wrap_w), None,
-                     {"level": depth} if depth else None)
-                txt(r, c_bidang, bname, fm["text"])
-                txt(r, c_kode, kode, fm["text"])
-                txt(r, c_uraian, uraian, fm["text"])
-                txt(r, c_ind, indikator, (ind_group if group else ind_plain)[depth])
-                txt(r, c_satuan, satuan, fm["center"])
-                v = c["target_tahunan"][j]
-                num(r, c_tt, v, _kf(v, fk, fki))
-                v = c["target_sd"][j]
-                num(r, c_tsd, v, _kf(v, fk, fki))
-                for q in range(4):
-                    v = c[f"realisasi_tw{q + 1}"][j]
-                    num(r, c_tw[q], v, _kf(v, fk, fki))
-                txt(r, c_tren, "", fm["spark"])
-                spark_loc.append(f"{tren_l}{x}")
-                spark_rng.append(f"{tw_l[0]}{x}:{tw_l[3]}{x}")
-                cur = f"{tw_l[n - 1]}{x}"
-                v = _cached(c["realisasi"][j])
-                fml(r, c_real, f'=IF(ISNUMBER({cur}),{cur},"")', _kf(v, fk, fki), v)
-                agregasi = str(c["agregasi"][j])
-                polaritas = str(c["polaritas"][j])
-                v = _cached(c["realisasi_sd"][j])
-                fml(r, c_sd, _sd_formula(agregasi, f"{tw_l[0]}{x}:{cur}", cur), _kf(v, fk, fki), v)
-                sd = f"{sd_l}{x}"
-                fml(r, c_cap, cap_forms[polaritas](sd, f"{tsd_l}{x}"), fm["pct"], _cached(c["capaian"][j]))
-                fml(r, c_capt, cap_forms[polaritas](sd, f"{tt_l}{x}"), fm["pct"], _cached(c["capaian_tahunan"][j]))
-                fml(r, c_pred, pred_tmpl.replace("{ref}", f"{cap_l}{x}"), fm["center"], str(c["predikat"][j]))
-                num(r, c_pagu, c["pagu"][j], fm["rp"])
-                for q in range(4):
-                    num(r, c_ag[q], c[f"anggaran_tw{q + 1}"][j], fm["rp"])
-                ag_span = f"{ag_l[0]}{x}:{ag_l[n - 1]}{x}"
-                fml(r, c_agsd, f'=IF(COUNT({ag_span})=0,"",SUM({ag_span}))', fm["rp"], _cached(c["anggaran_sd"][j]))
-                fml(r, c_ser, _ratio_formula(f"{agsd_l}{x}", f"{pagu_l}{x}"), fm["pct"], _cached(c["serapan"][j]))
-                txt(r, c_status, self.ind_status[i], fm["center"])
-                txt(r, c_level, level, fm["text"])
-                txt(r, c_pol, polaritas, fm["center"])
-                txt(r, c_agr, agregasi, fm["center"])
-                txt(r, c_basis, c["target_basis"][j], fm["center"])
-                txt(r, c_pendorong, c["pendorong"][j], fm["text"])
-                txt(r, c_penghambat, c["penghambat"][j], fm["text"])
-                txt(r, c_bukti, c["bukti"][j], fm["text"])
-                berkas = _text(c["berkas"][j])
-                txt(r, c_sumber, f"{berkas}!{_text(c['sel_realisasi'][j])}" if berkas else "", fm["text"])
-                notes = self.d.catatan.get(kode)
-                if notes:
-                    self._value_notes(ws, r, c_tw, c_catatan, notes, fm["text"])
+        def fill(sink: RowSink) -> None:
+            num, txt, fml, _blank, srow = sink.writers()
+            for start, c in self.chunks(PK_KEYS):
+                for j in range(len(c["kode_indikator"])):
+                    i = start + j
+                    r = first + i
+                    x = r + 1  # Excel row number
+                    level = str(c["level"][j])
+                    group = level in GROUP_LEVELS
+                    fm = fmt_group if group else fmt_plain
+                    fk, fki = fm["k"], fm["ki"]
+                    depth = self.outline[i]
+                    bname = self.bidang_names.get(c["kode_bidang"][j], str(c["kode_bidang"][j]))
+                    kode = str(c["kode_indikator"][j])
+                    uraian = _text(c["uraian"][j])
+                    indikator = _text(c["indikator_kinerja"][j])
+                    satuan = _text(c["satuan"][j])
+                    srow(r, _row_height((bname, kode, uraian, indikator, satuan), wrap_w), None,
+                         {"level": depth} if depth else None)
+                    txt(r, c_bidang, bname, fm["text"])
+                    txt(r, c_kode, kode, fm["text"])
+                    txt(r, c_uraian, uraian, fm["text"])
+                    txt(r, c_ind, indikator, (ind_group if group else ind_plain)[depth])
+                    txt(r, c_satuan, satuan, fm["center"])
+                    v = c["target_tahunan"][j]
+                    num(r, c_tt, v, _kf(v, fk, fki))
+                    v = c["target_sd"][j]
+                    num(r, c_tsd, v, _kf(v, fk, fki))
+                    for q in range(4):
+                        v = c[f"realisasi_tw{q + 1}"][j]
+                        num(r, c_tw[q], v, _kf(v, fk, fki))
+                    txt(r, c_tren, "", fm["spark"])
+                    cur = f"{tw_l[n - 1]}{x}"
+                    v = _cached(c["realisasi"][j])
+                    fml(r, c_real, f'=IF(ISNUMBER({cur}),{cur},"")', _kf(v, fk, fki), v)
+                    agregasi = str(c["agregasi"][j])
+                    polaritas = str(c["polaritas"][j])
+                    v = _cached(c["realisasi_sd"][j])
+                    fml(r, c_sd, _sd_formula(agregasi, f"{tw_l[0]}{x}:{cur}", cur), _kf(v, fk, fki), v)
+                    sd = f"{sd_l}{x}"
+                    fml(r, c_cap, cap_forms[polaritas](sd, f"{tsd_l}{x}"), fm["pct"], _cached(c["capaian"][j]))
+                    fml(r, c_capt, cap_forms[polaritas](sd, f"{tt_l}{x}"), fm["pct"], _cached(c["capaian_tahunan"][j]))
+                    fml(r, c_pred, pred_tmpl.replace("{ref}", f"{cap_l}{x}"), fm["center"], str(c["predikat"][j]))
+                    num(r, c_pagu, c["pagu"][j], fm["rp"])
+                    for q in range(4):
+                        num(r, c_ag[q], c[f"anggaran_tw{q + 1}"][j], fm["rp"])
+                    ag_span = f"{ag_l[0]}{x}:{ag_l[n - 1]}{x}"
+                    fml(r, c_agsd, f'=IF(COUNT({ag_span})=0,"",SUM({ag_span}))', fm["rp"], _cached(c["anggaran_sd"][j]))
+                    fml(r, c_ser, _ratio_formula(f"{agsd_l}{x}", f"{pagu_l}{x}"), fm["pct"], _cached(c["serapan"][j]))
+                    txt(r, c_status, self.ind_status[i], fm["center"])
+                    txt(r, c_level, level, fm["text"])
+                    txt(r, c_pol, polaritas, fm["center"])
+                    txt(r, c_agr, agregasi, fm["center"])
+                    txt(r, c_basis, c["target_basis"][j], fm["center"])
+                    txt(r, c_pendorong, c["pendorong"][j], fm["text"])
+                    txt(r, c_penghambat, c["penghambat"][j], fm["text"])
+                    txt(r, c_bukti, c["bukti"][j], fm["text"])
+                    berkas = _text(c["berkas"][j])
+                    txt(r, c_sumber, f"{berkas}!{_text(c['sel_realisasi'][j])}" if berkas else "", fm["text"])
+                    notes = self.d.catatan.get(kode)
+                    if notes:
+                        self._value_notes(sink, r, c_tw, c_catatan, notes, fm["text"])
+
+        formats = [*fmt_plain.values(), *fmt_group.values(), *ind_plain, *ind_group]
+        self.rows(ws, first, fill, formats)
 
         last = first + self.count - 1
         if self.count:
@@ -213,12 +215,12 @@ class PengukuranSheet(RekapBase):
         self.print_setup(ws, landscape=True, repeat=(hr, hr), last_row=max(last, hr), last_col=c_status,
                          key_cols=(0, col["Indikator Kinerja"]))
 
-    def _value_notes(self, ws: Any, r: int, c_tw: list[int], c_note: int, notes: list[tuple[int, str, str]],
-                     fmt: Any) -> None:
+    def _value_notes(self, sink: RowSink, r: int, c_tw: list[int], c_note: int,
+                     notes: list[tuple[int, str, str]], fmt: Any) -> None:
         """An info beside the value it changed: a cell note on that quarter's Realisasi and the text in
         ``Catatan Nilai`` (so that no number differs silently from what was typed)."""
         texts = [f"TW {ROMAN[tw]} – {CATALOG[kode].title}: {pesan}" for tw, kode, pesan in notes]
-        self.put(ws, r, c_note, "\n".join(texts), fmt)
+        sink.txt(r, c_note, "\n".join(texts), fmt)
         for tw, kode, pesan in notes:
-            ws.write_comment(r, c_tw[tw - 1], f"{CATALOG[kode].title}: {pesan}",
-                             {"author": "kinerja-batch", "x_scale": 2, "y_scale": 1.5})
+            sink.comment(r, c_tw[tw - 1], f"{CATALOG[kode].title}: {pesan}",
+                         {"author": "kinerja-batch", "x_scale": 2, "y_scale": 1.5})

@@ -6,8 +6,11 @@ Layer: writers (../shared/docs/architecture.md); it may import model, intake, st
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
+import zipfile
 from pathlib import Path
+from typing import Any
 
 import xlsxwriter
 
@@ -29,14 +32,19 @@ class RekapWriter(RingkasanSheet, PengukuranSheet, EvaluasiSheet, TahunanSheet, 
 
     # ------------------------------------------------------------------ the workbook
     def write(self) -> None:
-        self.ringkasan()
-        self.pengukuran()
-        self.evaluasi()
-        self.tahunan()
-        self.konfirmasi()
-        self.status()
-        self.galat()
-        self.info()
+        try:
+            self.ringkasan()
+            self.pengukuran()  # its rows in a child process where processes fork
+            self.evaluasi()
+            self.tahunan()
+            self.konfirmasi()
+            self.status()
+            self.galat()
+            self.info()
+        except BaseException:
+            self.finish_rows(abandon=True)
+            raise
+        self.finish_rows()
         write_metadata(self.wb, {
             "jenis": layout.KIND_REKAP, "periode": str(self.p), "schema_version": layout.SCHEMA_VERSION,
             "versi_alat": __version__, "dibuat": self.d.run_time,
@@ -52,25 +60,62 @@ class RekapWriter(RingkasanSheet, PengukuranSheet, EvaluasiSheet, TahunanSheet, 
 
 
 
-def write_rekap(path: Path, data: PeriodData) -> Path:
+# zlib level of the rekap's zip: level 1 deflates its XML four times faster than xlsxwriter's default
+# (6) for a file about 30% larger (100 x 150: 0.25 s and 11.2 MB against 1.05 s and 8.6 MB)
+DEFLATE_LEVEL = 1
+
+
+class _FastDeflate(zipfile.ZipFile):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("compresslevel", DEFLATE_LEVEL)
+        super().__init__(*args, **kwargs)
+
+
+class RekapWorkbook(xlsxwriter.Workbook):
+    """xlsxwriter's workbook, packed with a faster deflate level (xlsxwriter has no option for it: its
+    zip class is swapped while the package is stored; another xlsxwriter simply packs at its default)."""
+
+    def _store_workbook(self) -> None:
+        import xlsxwriter.workbook as module
+
+        saved = getattr(module, "ZipFile", None)
+        if saved is not zipfile.ZipFile:  # not the zip class this expects: leave it alone
+            super()._store_workbook()
+            return
+        module.ZipFile = _FastDeflate
+        try:
+            super()._store_workbook()
+        finally:
+            module.ZipFile = saved
+
+
+def write_rekap(path: Path, data: PeriodData, *, parallel: bool = True) -> Path:
     """Write the rekap of one period atomically and return where it went: ``path``, or beside it
     (``rekap_<P> (baru).xlsx``) when ``path`` is open in another program that keeps it from being
     replaced (Excel on Windows)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp_rekap_", suffix=".xlsx", dir=path.parent)
-    os.close(fd)
+    # one folder for the workbook and every temporary file of its writing (xlsxwriter's row files, the
+    # rows of a child process): removed whatever happens, and by the next run after a crash
+    work = tempfile.mkdtemp(prefix=".tmp_rekap_", dir=path.parent)
+    tmp = os.path.join(work, "rekap.xlsx")
+    wb = None
     try:
-        wb = xlsxwriter.Workbook(tmp, {**printing.WORKBOOK_OPTIONS, "constant_memory": True, "tmpdir": str(path.parent),
-                                       "strings_to_formulas": False, "strings_to_urls": False,
-                                       "strings_to_numbers": False, "nan_inf_to_errors": False})
-        RekapWriter(wb, data).write()
+        wb = RekapWorkbook(tmp, {**printing.WORKBOOK_OPTIONS, "constant_memory": True, "tmpdir": work,
+                                 "strings_to_formulas": False, "strings_to_urls": False,
+                                 "strings_to_numbers": False, "nan_inf_to_errors": False})
+        RekapWriter(wb, data, parallel=parallel).write()
         wb.close()
+        wb = None
         crash_point("saat_rekap")
-        os.chmod(tmp, 0o644)  # mkstemp makes it private; the rekap is for the office to read
+        os.chmod(tmp, 0o644)  # the rekap is for the office to read
         written = replace_or_beside(tmp, path)
     finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+        if wb is not None:  # not closed: its row files are still open (Windows would not remove them)
+            for sheet in wb.worksheets():
+                fh = getattr(sheet, "row_data_fh", None)
+                if fh is not None and not fh.closed:
+                    fh.close()
+        shutil.rmtree(work, ignore_errors=True)
     return written
 
 
