@@ -7,6 +7,7 @@ from __future__ import annotations
 import functools
 import math
 import os
+import shutil
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -60,6 +61,31 @@ class _RekapSheet(Worksheet):
       as xlsxwriter's ``_write_cell``; anything else goes through xlsxwriter itself. Measured: about
       40% less time for the whole rekap.
     """
+
+    def _write_optimized_sheet_data(self) -> None:
+        """xlsxwriter's copy of the row file into the sheet's XML, as bytes: the same text without decoding
+        and encoding every character again (hundreds of megabytes in a 150,000-row rekap)."""
+        out = getattr(self.fh, "buffer", None)
+        if self.dim_rowmin is None or out is None or self.row_data_fh is None:
+            super()._write_optimized_sheet_data()
+            return
+        self._xml_start_tag("sheetData")
+        self.row_data_fh.flush()
+        self.fh.flush()
+        with open(self.row_data_filename, "rb") as rows:
+            shutil.copyfileobj(rows, out, 1 << 20)
+        self.row_data_fh.close()
+        os.unlink(self.row_data_filename)
+        self._xml_end_tag("sheetData")
+
+    def _write_sparklines(self, sparkline: dict[str, Any]) -> None:
+        """xlsxwriter's ``<x14:sparklines>`` element in one write: the rekap has a sparkline per indicator
+        (150,000 of them took 1.4 s as one tag-writer call per element)."""
+        count = sparkline["count"]
+        self.fh.write("<x14:sparklines>" + "".join([
+            f"<x14:sparkline><xm:f>{_xml_text(rng)}</xm:f><xm:sqref>{_xml_text(loc)}</xm:sqref></x14:sparkline>"
+            for rng, loc in zip(sparkline["ranges"][:count], sparkline["locations"][:count], strict=True)])
+            + "</x14:sparklines>")
 
     def _prepare_formula(self, formula: str, expand_future_functions: bool = False) -> str:
         return formula[1:] if formula.startswith("=") else formula

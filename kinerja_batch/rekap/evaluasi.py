@@ -15,7 +15,6 @@ from kinerja_batch.rekap.base import RekapBase
 from kinerja_batch.rekap.cells import (
     RowSink,
     _cached,
-    _finite,
     _fsum,
     _header_width,
     _kf,
@@ -52,7 +51,9 @@ from kinerja_batch.rekap.formulas import (
 
 
 def _fsum_or_nan(values: Any) -> float:
-    vals = _finite(values)
+    """Exact sum of the finite numbers of a row's few values; NaN when there are none (called per row: plain
+    Python, no array)."""
+    vals = [float(v) for v in values if isinstance(v, int | float) and math.isfinite(v)]
     return math.fsum(vals) if vals else math.nan
 
 
@@ -252,13 +253,13 @@ class EvaluasiSheet(RekapBase):
                 v = c["realisasi_renstra_lalu"][j]
                 num(r, c_rlk, v, _kf(v, fk, fki))
                 # money: once per uraian (its first indicator row); a parent without its own sums its children
+                children = [row_of[k] for k in kids.get(key, ()) if k in row_of] if first_row else []
                 for ci, mkey in money_cols:
                     value = c[mkey][j]
                     if not first_row:
                         blank(r, ci, fm["rp"])
                         self.ev_shown[ci].append(math.nan)
                         continue
-                    children = [row_of[k] for k in kids.get(key, ()) if k in row_of]
                     if c["sendiri_" + mkey][j] or not children or len(children) > 500:
                         num(r, ci, value, fm["rp"])
                     else:
