@@ -310,3 +310,71 @@ def test_earlier_years_summed_by_the_ledger_give_the_same_plan_columns(workspace
     assert by.loc["2.16.02.2.01.0001-a", "realisasi_th_1"] == pytest.approx(28.0)  # Kumulatif: 4 x 7
     assert by.loc["IKP-P01", "realisasi_th_1"] == pytest.approx(51.0)  # Posisi Akhir: TW3, TW4 was empty
     assert by.loc["IKU-02", "realisasi_th_2"] == pytest.approx(4.5)  # the imported quarter
+
+
+def test_closed_years_come_from_kept_totals_and_follow_a_correction(workspace, tmp_path):
+    """Renstra s.d. tahun lalu in the rekap is built from each earlier year's totals kept in the ledger (summed
+    once, not from twelve quarters on every run); a closed quarter corrected later shows in the next rekap."""
+    from kinerja_batch.ledger import now_text
+    from kinerja_batch.rekap.constants import H_RENSTRA_LALU_K
+
+    w = workspace
+    run_cli(w, "--periode", P)
+    _ledger_history(w)
+    submit(w, tmp_path, "IKP", P, 3.0, "ikp.xlsx")
+    run_cli(w, "--periode", P)
+    rekap = w.ws.rekap_path(parse_periode(P))
+    kum = "2.16.02.2.01.0001-a"  # Kumulatif: 7 every quarter of 2022-2024
+    assert read_sheet(rekap, "Evaluasi Renja", "Kode Indikator")[kum][H_RENSTRA_LALU_K] == pytest.approx(84.0)
+    with Ledger.open(w.ws.ledger_path) as ledger:
+        kept = ledger.conn.execute("SELECT tahun, jumlah FROM ringkas_tahun WHERE kode_indikator = ? ORDER BY tahun",
+                                   (kum,)).fetchall()
+        sidik = dict(ledger.conn.execute("SELECT tahun, sidik FROM ringkas_tahun_sidik").fetchall())
+    assert [tuple(r) for r in kept] == [(2022, 28.0), (2023, 28.0), (2024, 28.0)]
+
+    # 2024-TW4 sent again with 17 documents: it supersedes the stored quarter
+    with Ledger.open(w.ws.ledger_path) as ledger:
+        run_id = ledger.begin_run({}, "uji")
+        with ledger.transaction():
+            fid = ledger.record_file(run_id, sha256="koreksi-2024-TW4", nama_asli="ikp_2024-TW4_revisi.xlsx", ukuran=1,
+                                     mtime=0.0, diterima=now_text(), hasil="diterima",
+                                     lokasi="inbox/arsip/ikp_2024-TW4_revisi.xlsx", jenis="kertas_kerja",
+                                     kode_bidang="IKP", periode="2024-TW4")
+            ledger.record_submission(fid, kode_bidang="IKP", periode="2024-TW4", tahun=2024, tw=4, diterima=now_text(),
+                                     terlambat=False, n_indikator=1, n_galat=0, n_peringatan=0,
+                                     rows=[{"kode_indikator": kum, "realisasi": 17.0, "sheet": "Kertas Kerja",
+                                            "excel_row": 9, "cell_realisasi": "J9"}])
+        ledger.finish_run(run_id, {})
+    run_cli(w, "--periode", P)
+    assert read_sheet(rekap, "Evaluasi Renja", "Kode Indikator")[kum][H_RENSTRA_LALU_K] == pytest.approx(94.0)
+    with Ledger.open(w.ws.ledger_path) as ledger:
+        after = dict(ledger.conn.execute("SELECT tahun, sidik FROM ringkas_tahun_sidik").fetchall())
+    assert after[2024] != sidik[2024] and after[2022] == sidik[2022] and after[2023] == sidik[2023]
+
+
+def test_values_are_never_changed_in_place():
+    """The kept year totals trust that a stored value is only added or taken out of use (``aktif = 0``), never
+    changed: every UPDATE of nilai or riwayat in the package sets nothing but aktif."""
+    import re
+
+    package = Path(__file__).resolve().parent.parent / "kinerja_batch"
+    updates = []
+    for path in package.rglob("*.py"):
+        updates += re.findall(r"UPDATE\s+(?:nilai|riwayat)\s+SET\s+(.*?)\s+WHERE", path.read_text(encoding="utf-8"))
+    assert updates and all(u == "aktif=0" for u in updates), updates
+
+
+def test_kept_year_totals_are_found_by_their_key(tmp_path):
+    """One primary-key search per indicator (a scan of the list per kept row made it quadratic: minutes at
+    150,000 indicators)."""
+    import sqlite3
+
+    from kinerja_batch.ledger import YEAR_TOTALS_SQL
+
+    path = tmp_path / "ledger.sqlite"
+    with Ledger.open(path):
+        pass
+    conn = sqlite3.connect(path)
+    plan = [str(r[-1]) for r in conn.execute("EXPLAIN QUERY PLAN " + YEAR_TOTALS_SQL, ("[]", 2024))]
+    conn.close()
+    assert plan[0].startswith("SCAN c") and "PRIMARY KEY (tahun=? AND kode_indikator=?)" in plan[1], plan
