@@ -153,10 +153,26 @@ class Master:
     def indikator_by_code(self) -> dict[str, dict[str, Any]]:
         """Kode Indikator -> that row as a dict (empty numbers are NaN). Cached; do not mutate."""
         if not self._by_code:
-            self._records[:] = self.indikator.to_dict("records")
+            self._records[:] = _records(self.indikator)
             for row in self._records:
                 self._by_code[row["kode_indikator"]] = row
         return self._by_code
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """``frame.to_dict("records")`` (Python numbers and texts) column by column: pandas boxes every value
+    on its own, 1.4 s for a province's 150,000 indicators against 0.3 s here."""
+    columns = list(frame.columns)
+    if len(set(columns)) != len(columns):
+        return frame.to_dict("records")
+    arrays = []
+    for c in columns:
+        series = frame[c]
+        if series.dtype.kind in "biuf":
+            arrays.append(series.to_numpy().tolist())  # Python int/float/bool, NaN stays NaN
+        else:
+            arrays.append(series.tolist())
+    return [dict(zip(columns, row, strict=True)) for row in zip(*arrays, strict=True)]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -511,3 +511,24 @@ def test_indikator_of_is_the_rows_of_that_bidang(make_master):
         expected = m.indikator[m.indikator["kode_bidang"] == kode].reset_index(drop=True)
         pd.testing.assert_frame_equal(m.indikator_of(kode), expected)
     assert m.indikator_of("IKP")["excel_row"].tolist() == [2, 4] and m.indikator_of("XYZ").empty
+
+
+def test_indicator_records_equal_pandas_records(workspace):
+    """The per-indicator dicts the readers use are what ``to_dict("records")`` gives, value and type,
+    for the sample master and for the real plan's hierarchy master."""
+    import math
+
+    from kinerja_batch.master import _records
+
+    def same(a, b):
+        if isinstance(a, float) and isinstance(b, float) and math.isnan(a) and math.isnan(b):
+            return True
+        return type(a) is type(b) and a == b
+
+    for frame in (workspace.master.indikator, workspace.master.bidang):
+        expected = frame.to_dict("records")
+        got = _records(frame)
+        assert len(got) == len(expected)
+        for g, e in zip(got, expected, strict=True):
+            assert g.keys() == e.keys()
+            assert all(same(g[k], e[k]) for k in e), (g, e)
