@@ -235,3 +235,56 @@ def test_rekap_numbers_unchanged_by_the_fast_writer(period: Any, tmp_path: Path)
         assert (seen[kode] is None) if (v is None or (isinstance(v, float) and math.isnan(v))) else \
             math.isclose(seen[kode], v), kode
     assert re.fullmatch(r"[A-Z]+\d+", sheet.dimensions.split(":")[-1])
+
+
+# ------------------------------------------------------------------------------------------------
+# the rekap's zip: big sheets deflated piece by piece in threads
+
+
+def _big_workbook(path: Path, rows: int) -> None:
+    from kinerja_batch.rekap.writer import RekapWorkbook
+
+    wb = RekapWorkbook(str(path), {"constant_memory": True})
+    ws = wb.add_worksheet("Besar")
+    for r in range(rows):
+        ws.write_number(r, 0, r * 1.5)
+        ws.write_string(r, 1, f"Indikator kinerja sintetis nomor {r} · Rp {r * 1000:,}")
+    wb.close()
+
+
+def test_big_sheet_is_deflated_in_pieces_into_a_valid_zip(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kinerja_batch.rekap import writer
+
+    pieces: list[int] = []
+    real = writer._deflate_piece
+
+    def counted(data: bytes, level: int) -> bytes:
+        pieces.append(len(data))
+        return real(data, level)
+
+    monkeypatch.setattr(writer, "_deflate_piece", counted)
+    monkeypatch.setattr(writer, "_CHUNK", 1 << 20)  # small pieces: several even for this sheet
+    path = tmp_path / "besar.xlsx"
+    _big_workbook(path, 60_000)
+    with zipfile.ZipFile(path) as z:
+        assert z.testzip() is None  # every member's CRC over what it inflates to
+        info = z.getinfo("xl/worksheets/sheet1.xml")
+        assert info.compress_type == zipfile.ZIP_DEFLATED and info.compress_size < info.file_size / 4
+    assert len(pieces) >= 3 and sum(pieces) == info.file_size
+    sheet = openpyxl.load_workbook(path, read_only=True)["Besar"]
+    last = list(sheet.iter_rows(min_row=60_000, max_row=60_000, values_only=True))[0]
+    assert last == (59_999 * 1.5, "Indikator kinerja sintetis nomor 59999 · Rp 59,999,000")
+
+
+@pytest.mark.slow
+def test_libreoffice_reads_a_sheet_deflated_in_pieces(tmp_path: Path, soffice: Any,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from kinerja_batch.rekap import writer
+
+    monkeypatch.setattr(writer, "_CHUNK", 1 << 20)
+    path = tmp_path / "besar.xlsx"
+    _big_workbook(path, 60_000)
+    (csv,) = soffice([path], "csv:Text - txt - csv (StarCalc):44,34,76", tmp_path / "csv")  # UTF-8
+    lines = csv.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 60_000
+    assert lines[-1].startswith("89998.5,") and "nomor 59999" in lines[-1]

@@ -65,13 +65,14 @@ class _RekapSheet(Worksheet):
     def _write_optimized_sheet_data(self) -> None:
         """xlsxwriter's copy of the row file into the sheet's XML, as bytes: the same text without decoding
         and encoding every character again (hundreds of megabytes in a 150,000-row rekap)."""
-        out = getattr(self.fh, "buffer", None)
+        fh: Any = self.fh
+        out = getattr(fh, "buffer", None)
         if self.dim_rowmin is None or out is None or self.row_data_fh is None:
             super()._write_optimized_sheet_data()
             return
         self._xml_start_tag("sheetData")
         self.row_data_fh.flush()
-        self.fh.flush()
+        fh.flush()
         with open(self.row_data_filename, "rb") as rows:
             shutil.copyfileobj(rows, out, 1 << 20)
         self.row_data_fh.close()

@@ -5,10 +5,12 @@ Layer: writers (../shared/docs/architecture.md); it may import model, intake, st
 
 from __future__ import annotations
 
+import collections
 import os
 import shutil
 import tempfile
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -65,10 +67,63 @@ class RekapWriter(RingkasanSheet, PengukuranSheet, EvaluasiSheet, TahunanSheet, 
 DEFLATE_LEVEL = 1
 
 
+_CHUNK = 4 << 20  # bytes deflated at a time: a big sheet is cut into pieces deflated side by side
+_FINAL_BLOCK = b"\x03\x00"  # an empty last deflate block (what zlib's Z_FINISH ends an empty stream with)
+
+
+def _deflate_piece(data: bytes, level: int) -> bytes:
+    """One piece of a raw deflate stream, ending on a byte boundary (Z_SYNC_FLUSH), so that pieces deflated
+    separately join into one valid stream (pigz does the same)."""
+    c = zlib.compressobj(level, zlib.DEFLATED, -15)
+    return c.compress(data) + c.flush(zlib.Z_SYNC_FLUSH)
+
+
+class _ParallelDeflate:
+    """zipfile's compressor for one member, deflating its pieces in threads (zlib releases the GIL): with two
+    cores a 300 MB sheet takes half the time. zipfile still computes the CRC and sizes of the data."""
+
+    def __init__(self, pool: Any, level: int, ahead: int) -> None:
+        self.pool, self.level, self.ahead = pool, level, ahead
+        self.pending: collections.deque[Any] = collections.deque()
+
+    def compress(self, data: bytes) -> bytes:
+        self.pending.append(self.pool.submit(_deflate_piece, bytes(data), self.level))
+        done = []
+        while len(self.pending) > self.ahead:
+            done.append(self.pending.popleft().result())
+        return b"".join(done)
+
+    def flush(self) -> bytes:
+        done = [f.result() for f in self.pending]
+        self.pending.clear()
+        return b"".join(done) + _FINAL_BLOCK
+
+
 class _FastDeflate(zipfile.ZipFile):
+    """xlsxwriter's zip: deflate level 1, and the big sheets deflated piece by piece on every core."""
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("compresslevel", DEFLATE_LEVEL)
         super().__init__(*args, **kwargs)
+
+    def write(self, filename: Any, arcname: Any = None, compress_type: Any = None,
+              compresslevel: Any = None) -> None:
+        workers = min(4, os.cpu_count() or 1)
+        if (compress_type not in (None, zipfile.ZIP_DEFLATED) or self.compression != zipfile.ZIP_DEFLATED
+                or workers < 2 or os.path.getsize(filename) < 2 * _CHUNK):
+            super().write(filename, arcname, compress_type, compresslevel)
+            return
+        from concurrent.futures import ThreadPoolExecutor
+
+        zinfo = zipfile.ZipInfo.from_file(filename, arcname)
+        zinfo.compress_type = zipfile.ZIP_DEFLATED
+        level = compresslevel if compresslevel is not None else self.compresslevel
+        zinfo._compresslevel = level  # type: ignore[attr-defined]  # what ZipFile.write sets
+        with open(filename, "rb") as src, self.open(zinfo, "w") as dest, ThreadPoolExecutor(workers) as pool:
+            if hasattr(dest, "_compressor"):  # else another zipfile: its own compressor does the work
+                dest._compressor = _ParallelDeflate(pool, DEFLATE_LEVEL if level is None else level, 2 * workers)
+            while piece := src.read(_CHUNK):
+                dest.write(piece)
 
 
 class RekapWorkbook(xlsxwriter.Workbook):
