@@ -870,7 +870,7 @@ class _Processor:
             sub_id = self.ledger.record_submission(
                 file_id, kode_bidang=ident.kode_bidang, periode=str(p), tahun=p.tahun, tw=p.tw,
                 diterima=received.isoformat(sep=" "), terlambat=late, rows=parsed.rows,
-                n_indikator=len(self.master.indikator_of(ident.kode_bidang)), n_galat=n_galat, n_peringatan=n_warn,
+                n_indikator=len(self.master.indikator_records_of(ident.kode_bidang)), n_galat=n_galat, n_peringatan=n_warn,
                 tanda_tangan=None if verdict is None else (SAH if verdict.status == SAH else TANPA))
             self.ledger.record_findings(self.run_id, parsed.findings + ([unsigned] if unsigned else []),
                                         file_id=file_id, submission_id=sub_id)
