@@ -681,8 +681,9 @@ def run_isolated(func: Callable[..., T], *args: Any, memory_mb: int, seconds: fl
     this process's output. With ``spawn`` func and its arguments are pickled: func must be a
     top-level function.
     """
-    outcome = next(iter(isolated_map(functools.partial(func, **kwargs), [args], workers=1, memory_mb=memory_mb,
-                                     seconds=seconds)))
+    with contextlib.closing(isolated_map(functools.partial(func, **kwargs), [args], workers=1, memory_mb=memory_mb,
+                                         seconds=seconds)) as results:
+        outcome = next(results)
     if isinstance(outcome, BaseException):
         raise outcome
     return outcome
@@ -690,7 +691,7 @@ def run_isolated(func: Callable[..., T], *args: Any, memory_mb: int, seconds: fl
 
 def isolated_map(func: Callable[..., T], calls: Iterable[tuple[Any, ...]], *, workers: int, memory_mb: int,
                  seconds: float, initializer: Callable[[], Any] | None = None,
-                 ) -> Iterator[T | IsolatedFailure | Exception]:
+                 ) -> IsolatedMap[T]:
     """``func(*args)`` for every args tuple, in up to ``workers`` persistent worker processes, each call
     with the limits of :func:`run_isolated`; results come back in the order of ``calls``.
 
@@ -701,61 +702,121 @@ def isolated_map(func: Callable[..., T], calls: Iterable[tuple[Any, ...]], *, wo
     retired after any failure (exception, limit, crash) and a new one takes the remaining calls, so
     no call ever runs in a process a bad file has damaged. A failed call yields its
     :class:`IsolatedFailure` or exception instead of raising, so one bad file never stops the others.
-    Workers read ahead while the caller stores what came back; when the caller stops (or the last
-    result is out) every worker is ended and joined.
+    Workers read ahead while the caller stores what came back (the caller may :meth:`IsolatedMap.pump`
+    between its own steps, so that a worker that finished does not wait for the caller's next ``next``);
+    when the caller stops (``close``) or the last result is out, every worker is ended and joined.
     """
-    ctx = multiprocessing.get_context(start_method())
-    limits = _Limits(memory_mb * MB, seconds, uses_rlimit())
-    most = max(1, workers)
-    pending = iter(enumerate(calls))  # pulled only when a worker can take the call: calls may be lazy
-    todo: collections.deque[tuple[int, tuple[Any, ...]]] = collections.deque()
-    pool: list[_Worker] = []
-    done: dict[int, Any] = {}
-    next_out = 0
-    try:
-        while True:
-            busy = sum(1 for w in pool if w.job is not None)
-            while busy + len(todo) < most and (call := next(pending, None)) is not None:
-                todo.append(call)
-            while len(pool) < min(most, busy + len(todo)):  # started together, they get ready together
-                pool.append(_Worker.start(ctx, func, limits, initializer))
-            for w in pool:
-                if w.job is None and todo:
-                    i, args = todo.popleft()
-                    failed = w.give(i, args)
-                    if failed is not None:
-                        done[i] = failed
-            if next_out in done:
-                yield done.pop(next_out)
-                next_out += 1
-                continue
-            working = [w for w in pool if w.job is not None]
-            if not working:
-                if not todo:
-                    return
-                continue
-            timeout = max(0.0, min(w.deadline for w in working) - time.monotonic())
-            if not limits.rlimit:
-                timeout = min(timeout, WATCHDOG_INTERVAL)
-            ready = multiprocessing.connection.wait([w.conn for w in working] + [w.proc.sentinel for w in working],
-                                                    timeout)
-            now = time.monotonic()
-            for w in working:
-                if w.conn in ready or w.proc.sentinel in ready:
-                    i, outcome = w.collect()
-                elif now >= w.deadline:
-                    i, outcome = w.kill(IsolatedFailure(
-                        _KIND_TIMEOUT, f"Pembacaan dihentikan karena melebihi batas waktu {_angka(seconds)} detik."))
-                elif not limits.rlimit and (over := w.over_limit()) is not None:
-                    i, outcome = w.kill(over)
-                else:
+    return IsolatedMap(func, calls, workers=workers, memory_mb=memory_mb, seconds=seconds, initializer=initializer)
+
+
+class IsolatedMap(Iterator[T | IsolatedFailure | Exception]):
+    """The iterator :func:`isolated_map` returns."""
+
+    def __init__(self, func: Callable[..., T], calls: Iterable[tuple[Any, ...]], *, workers: int, memory_mb: int,
+                 seconds: float, initializer: Callable[[], Any] | None) -> None:
+        self._ctx: Any = None  # chosen when the first worker starts, as the calls begin
+        self._func = func
+        self._initializer = initializer
+        self._seconds = seconds
+        self._limits = _Limits(memory_mb * MB, seconds, uses_rlimit())
+        self._most = max(1, workers)
+        self._pending = iter(enumerate(calls))  # pulled only when a worker can (almost) take the call: calls may be lazy
+        self._todo: collections.deque[tuple[int, tuple[Any, ...]]] = collections.deque()
+        self._pool: list[_Worker] = []
+        self._done: dict[int, Any] = {}
+        self._next_out = 0
+        self._closed = False
+
+    def __iter__(self) -> IsolatedMap[T]:
+        return self
+
+    def __next__(self) -> T | IsolatedFailure | Exception:
+        if self._closed:
+            raise StopIteration
+        try:
+            while True:
+                self._feed()
+                if self._next_out in self._done:
+                    outcome = self._done.pop(self._next_out)
+                    self._next_out += 1
+                    return outcome
+                working = [w for w in self._pool if w.job is not None]
+                if not working:
+                    if not self._todo:
+                        self.close()
+                        raise StopIteration
                     continue
-                done[i] = outcome
-                if w.retired:
-                    pool.remove(w)
-    finally:
-        for w in pool:  # the caller stopped early, or all is done: no worker outlives this
+                self._wait(working, block=True)
+        except BaseException:
+            self.close()  # the caller's error, or the end: no worker outlives this
+            raise
+
+    def pump(self) -> None:
+        """Without waiting: take in the calls that finished and give idle workers their next calls."""
+        if self._closed:
+            return
+        try:
+            self._feed()
+            working = [w for w in self._pool if w.job is not None]
+            if working:
+                self._wait(working, block=False)
+                self._feed()
+        except BaseException:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        """End every worker (at once when busy); the calls not yet given are never run."""
+        if self._closed:
+            return
+        self._closed = True
+        for w in self._pool:
             w.stop()
+
+    def __del__(self) -> None:
+        with contextlib.suppress(Exception):  # dropped without close(), as a generator would be
+            self.close()
+
+    def _feed(self) -> None:
+        """Start workers as needed and give each idle one its next call. One call beyond the workers is
+        pulled ahead (a lazy ``calls`` prepares it, e.g. sniffs the file) so that a worker that finishes
+        gets its next call at once; it is not given, so no limit of it starts early."""
+        busy = sum(1 for w in self._pool if w.job is not None)
+        while busy + len(self._todo) < self._most + 1 and (call := next(self._pending, None)) is not None:
+            self._todo.append(call)
+        while len(self._pool) < min(self._most, busy + len(self._todo)):  # started together, they get ready together
+            if self._ctx is None:
+                self._ctx = multiprocessing.get_context(start_method())
+            self._pool.append(_Worker.start(self._ctx, self._func, self._limits, self._initializer))
+        for w in self._pool:
+            if w.job is None and self._todo:
+                i, args = self._todo.popleft()
+                failed = w.give(i, args)
+                if failed is not None:
+                    self._done[i] = failed
+
+    def _wait(self, working: list[_Worker], *, block: bool) -> None:
+        """Collect what the busy workers finished (waiting, when ``block``, until one did or a deadline
+        passed); kill those past a limit."""
+        timeout = max(0.0, min(w.deadline for w in working) - time.monotonic()) if block else 0.0
+        if not self._limits.rlimit:
+            timeout = min(timeout, WATCHDOG_INTERVAL)
+        ready = multiprocessing.connection.wait([w.conn for w in working] + [w.proc.sentinel for w in working],
+                                                timeout)
+        now = time.monotonic()
+        for w in working:
+            if w.conn in ready or w.proc.sentinel in ready:
+                i, outcome = w.collect()
+            elif now >= w.deadline:
+                i, outcome = w.kill(IsolatedFailure(
+                    _KIND_TIMEOUT, f"Pembacaan dihentikan karena melebihi batas waktu {_angka(self._seconds)} detik."))
+            elif not self._limits.rlimit and (over := w.over_limit()) is not None:
+                i, outcome = w.kill(over)
+            else:
+                continue
+            self._done[i] = outcome
+            if w.retired:
+                self._pool.remove(w)
 
 
 @dataclass(frozen=True)
@@ -869,8 +930,9 @@ class _Worker:
             self.stop()
             return i, _death(self.exitcode, tail)
         try:
-            status = pickle.loads(payload)[0]
-            outcome = _unpack(payload)
+            loaded = pickle.loads(payload)  # once: a kertas kerja's result is tens of kilobytes
+            status = loaded[0]
+            outcome = _unpack(loaded)
         except Exception as exc:  # IsolatedFailure included: handed to the caller, not raised
             status, outcome = "error", exc
         if status != "ok":
@@ -940,8 +1002,8 @@ def _death(code: int | None, stderr: bytes = b"") -> IsolatedFailure:
     return IsolatedFailure(_KIND_CRASH, f"Proses pembaca berhenti mendadak (kode keluar {code}).")
 
 
-def _unpack(payload: bytes) -> Any:
-    status, body, text, tb = pickle.loads(payload)
+def _unpack(loaded: tuple[Any, ...]) -> Any:
+    status, body, text, tb = loaded
     if status == "ok":
         return body
     if status == _KIND_MEMORY:
