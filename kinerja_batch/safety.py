@@ -608,6 +608,11 @@ _STDERR_TAIL = 64 * 1024
 _START_SECONDS = 300.0
 _READY = b"siap"
 _STOP = b"selesai"
+# Each result starts with the worker's time.monotonic() when the call ended (CLOCK_MONOTONIC, one clock
+# for every process of the machine): a call queued behind it began then, and its deadline counts from there.
+_FINISHED = struct.Struct("<d")
+# Calls a worker holds beyond the one it runs, where its limits are kernel limits (see IsolatedMap._feed).
+_QUEUED = 1
 
 # multiprocessing start method of the workers; empty = fork on Linux, spawn elsewhere (see start_method)
 START_METHOD_ENV = "KINERJA_START_METHOD"
@@ -778,22 +783,27 @@ class IsolatedMap(Iterator[T | IsolatedFailure | Exception]):
             self.close()
 
     def _feed(self) -> None:
-        """Start workers as needed and give each idle one its next call. One call beyond the workers is
-        pulled ahead (a lazy ``calls`` prepares it, e.g. sniffs the file) so that a worker that finishes
-        gets its next call at once; it is not given, so no limit of it starts early."""
+        """Start workers as needed and give each idle one its next call; where the limits are kernel limits
+        set by the worker itself at the start of each call, a busy worker also gets the call after its
+        current one (:data:`_QUEUED`), so that it goes on at once whatever the caller is doing. One call
+        beyond those is pulled ahead (a lazy ``calls`` prepares it, e.g. sniffs the file); it is not given,
+        so no limit of it starts early."""
+        depth = 1 + (_QUEUED if self._limits.rlimit else 0)
         busy = sum(1 for w in self._pool if w.job is not None)
-        while busy + len(self._todo) < self._most + 1 and (call := next(self._pending, None)) is not None:
+        in_flight = busy + sum(len(w.queued) for w in self._pool)
+        while in_flight + len(self._todo) < self._most * depth + 1 and (call := next(self._pending, None)) is not None:
             self._todo.append(call)
         while len(self._pool) < min(self._most, busy + len(self._todo)):  # started together, they get ready together
             if self._ctx is None:
                 self._ctx = multiprocessing.get_context(start_method())
             self._pool.append(_Worker.start(self._ctx, self._func, self._limits, self._initializer))
-        for w in self._pool:
-            if w.job is None and self._todo:
-                i, args = self._todo.popleft()
-                failed = w.give(i, args)
-                if failed is not None:
-                    self._done[i] = failed
+        for room in range(depth):
+            for w in self._pool:
+                if self._todo and (w.job is None if room == 0 else len(w.queued) < room):
+                    i, args = self._todo.popleft()
+                    failed = w.give(i, args)
+                    if failed is not None:
+                        self._done[i] = failed
 
     def _wait(self, working: list[_Worker], *, block: bool) -> None:
         """Collect what the busy workers finished (waiting, when ``block``, until one did or a deadline
@@ -817,6 +827,7 @@ class IsolatedMap(Iterator[T | IsolatedFailure | Exception]):
             self._done[i] = outcome
             if w.retired:
                 self._pool.remove(w)
+                self._todo.extendleft(reversed(w.orphans))  # calls it was given but never began: run elsewhere
 
 
 @dataclass(frozen=True)
@@ -841,7 +852,9 @@ class _Worker:
         self.limits = limits
         self.ready = False
         self.retired = False
-        self.job: int | None = None
+        self.job: int | None = None  # the call it is running
+        self.queued: collections.deque[tuple[int, tuple[Any, ...], int]] = collections.deque()  # sent behind it
+        self.orphans: list[tuple[int, tuple[Any, ...]]] = []  # queued calls it never began, once retired
         self.deadline = math.inf
         self.err_offset = 0
         self.watched: Any = None  # psutil.Process, for the watchdog
@@ -861,12 +874,19 @@ class _Worker:
         return cls(proc, conn, errpath, limits)
 
     def give(self, i: int, args: tuple[Any, ...]) -> Exception | None:
-        """Send call ``i``; returns the exception instead when its arguments cannot be sent."""
+        """Send call ``i``; returns the exception instead when its arguments cannot be sent. A call given
+        to a busy worker waits in the pipe: it begins when the running one ends, and only then does its
+        wall-clock deadline start (:meth:`collect`)."""
         try:
             data = pickle.dumps(args, pickle.HIGHEST_PROTOCOL)
         except Exception as exc:  # the caller's bug for this call only
             return exc
         self._await_ready()
+        if self.job is not None:
+            self.queued.append((i, args, _size(self.errpath)))
+            with contextlib.suppress(OSError):
+                self.conn.send_bytes(data)
+            return None
         self.err_offset = _size(self.errpath)
         if not self.limits.rlimit:
             self._watch_from_here()
@@ -929,14 +949,22 @@ class _Worker:
             tail = _tail(self.errpath, self.err_offset)
             self.stop()
             return i, _death(self.exitcode, tail)
+        (finished,) = _FINISHED.unpack_from(payload)
+        body = memoryview(payload)[_FINISHED.size:]
+        if self.queued:  # the worker went on with the next call the moment it finished this one
+            self.job, _, self.err_offset = self.queued[0]
+            self.deadline = finished + self.limits.seconds
         try:
-            loaded = pickle.loads(payload)  # once: a kertas kerja's result is tens of kilobytes
+            loaded = pickle.loads(body)  # once: a kertas kerja's result is tens of kilobytes
             status = loaded[0]
             outcome = _unpack(loaded)
         except Exception as exc:  # IsolatedFailure included: handed to the caller, not raised
             status, outcome = "error", exc
         if status != "ok":
-            self.stop()  # it ends itself after a failure; this joins it
+            self.job = None  # it ends itself after a failure, before the next call: that one goes elsewhere
+            self.stop()  # this joins it
+        elif self.queued:
+            self.queued.popleft()
         return i, outcome
 
     def kill(self, failure: IsolatedFailure) -> tuple[int, IsolatedFailure]:
@@ -947,11 +975,14 @@ class _Worker:
         return i, failure
 
     def stop(self) -> None:
-        """End the worker (at once when busy) and free what it held."""
+        """End the worker (at once when busy) and free what it held; calls queued behind the running one
+        (never begun) become :attr:`orphans`."""
         if self.retired:
             return
         self.retired = True
-        if self.job is not None:
+        self.orphans = [(i, args) for i, args, _ in self.queued]
+        self.queued.clear()
+        if self.job is not None or self.orphans:  # busy, or may have begun a queued call: at once
             self.proc.kill()
         else:
             with contextlib.suppress(OSError):
@@ -1049,7 +1080,7 @@ def _worker_main(conn: Any, errpath: str, limits: _Limits, func: Callable[..., A
         except MemoryError:
             payload, ok = oom, False
         try:
-            conn.send_bytes(payload)
+            conn.send_bytes(_FINISHED.pack(time.monotonic()) + payload)
         except MemoryError:
             os._exit(_EXIT_MEMORY)
         except OSError:
