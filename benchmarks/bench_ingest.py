@@ -3,7 +3,8 @@
 Builds the same synthetic workspace as ``bench_run.py`` (``--bidang`` x 150), then, ``--repeat``
 times in turn: the floor (python-calamine reading every file's values in this process), and a run
 whose outputs are skipped, so that only sniffing, the isolated reads with their limits, validation,
-the ledger and the moves are measured. CPU seconds are this process's plus its workers'. With
+the ledger and the moves are measured (every file must be accepted; the workspace's ledger, which holds the issued
+signed forms, goes with it). CPU seconds are this process's plus its workers'. With
 ``--baseline DIR`` the same run of another checkout (for example the main branch) is interleaved
 with it, on the same files and the same machine load.
 
@@ -108,6 +109,8 @@ def main() -> None:
             r = json.loads(out.stdout.strip().splitlines()[-1])
             r["source"] = next((ln.split(": ", 1)[1] for ln in out.stderr.splitlines() if ln.startswith("kinerja_batch:")),
                                "")
+            if r["accepted"] != args.bidang:  # a rejected file is not read to the end: the figures would flatter
+                raise SystemExit(f"{name}: {r['accepted']} dari {args.bidang} berkas diterima ({r['source']})")
             r["ratio_wall"] = r["ingest_wall_s"] / r["floor_read_wall_s"]
             r["ratio_cpu"] = (r["ingest_cpu_parent_s"] + r["ingest_cpu_workers_s"]) / r["floor_read_cpu_s"]
             runs[name].append(r)
