@@ -604,11 +604,13 @@ class _Processor:
                     self._reject(entry, sha, sniffed.finding)
                 else:
                     self._store(entry, sha, next(parsed))
+                parsed.pump()  # a worker that finished meanwhile gets its next file now, not at the next next()
                 if self._group >= group_max or time.monotonic() - self._group_began >= COMMIT_SECONDS:
                     self._flush()
+                    parsed.pump()
             self._flush()
         finally:
-            parsed.close()  # type: ignore[attr-defined]
+            parsed.close()
             if self.ledger.conn.in_transaction:  # an exception mid-group: none of its files was moved
                 self.ledger.conn.execute("ROLLBACK")
 
@@ -690,7 +692,7 @@ class _Processor:
                     self._store(entry, sha, next(parsed))
             self._flush()
         finally:
-            parsed.close()  # type: ignore[attr-defined]
+            parsed.close()
             if self.ledger.conn.in_transaction:
                 self.ledger.conn.execute("ROLLBACK")
         for entry, _, _ in plan:  # the held file moved on: its reason for being held goes
@@ -870,7 +872,7 @@ class _Processor:
             sub_id = self.ledger.record_submission(
                 file_id, kode_bidang=ident.kode_bidang, periode=str(p), tahun=p.tahun, tw=p.tw,
                 diterima=received.isoformat(sep=" "), terlambat=late, rows=parsed.rows,
-                n_indikator=len(self.master.indikator_of(ident.kode_bidang)), n_galat=n_galat, n_peringatan=n_warn,
+                n_indikator=len(self.master.indikator_records_of(ident.kode_bidang)), n_galat=n_galat, n_peringatan=n_warn,
                 tanda_tangan=None if verdict is None else (SAH if verdict.status == SAH else TANPA))
             self.ledger.record_findings(self.run_id, parsed.findings + ([unsigned] if unsigned else []),
                                         file_id=file_id, submission_id=sub_id)

@@ -161,16 +161,35 @@ def sheet_member(zf: zipfile.ZipFile, sheet_name: str) -> str | None:
         wb = _parse(zf, book)
     except KeyError:
         return None
+    return _member_of(wb, _rels(zf, book), sheet_name)
+
+
+def _member_of(wb: Any, rels: list[tuple[str, str, str]], sheet_name: str) -> str | None:
     rid = None
     for el in wb.iter():
         if _local(el.tag) == "sheet" and el.get("name") == sheet_name:
             rid = _attr(el, "id")
     if rid is None:
         return None
-    for rel_id, _, member in _rels(zf, book):
+    for rel_id, _, member in rels:
         if rel_id == rid:
             return member
     return None
+
+
+def xlsx_sheet_and_styles(zf: zipfile.ZipFile, sheet_name: str) -> tuple[str | None, XlsxStyles | None]:
+    """:func:`sheet_member` and :func:`xlsx_styles` at once, the package's workbook part and its
+    relationships parsed once for both; (None, None) when the sheet is not there."""
+    book = workbook_part(zf)
+    try:
+        wb = _parse(zf, book)
+    except KeyError:
+        return None, None
+    rels = _rels(zf, book)
+    member = _member_of(wb, rels, sheet_name)
+    if member is None:
+        return None, None
+    return member, _styles(zf, wb, rels)
 
 
 @dataclass(frozen=True)
@@ -184,14 +203,20 @@ class XlsxStyles:
 def xlsx_styles(zf: zipfile.ZipFile) -> XlsxStyles:
     """Which cell styles (cellXfs indexes) are percent or date formats, and the workbook's date system."""
     book = workbook_part(zf)
-    date1904 = False
     try:
-        for el in _parse(zf, book).iter():
-            if _local(el.tag) == "workbookPr":
-                date1904 = (_attr(el, "date1904") or "").lower() in ("1", "true")
+        wb = _parse(zf, book)
     except KeyError:
-        pass
-    member = next((m for _, t, m in _rels(zf, book) if t.endswith("/styles")), "xl/styles.xml")
+        wb = None
+    return _styles(zf, wb, _rels(zf, book))
+
+
+def _styles(zf: zipfile.ZipFile, wb: Any, rels: list[tuple[str, str, str]]) -> XlsxStyles:
+    """:func:`xlsx_styles` from the parsed workbook part (None when missing) and its relationships."""
+    date1904 = False
+    for el in wb.iter() if wb is not None else ():
+        if _local(el.tag) == "workbookPr":
+            date1904 = (_attr(el, "date1904") or "").lower() in ("1", "true")
+    member = next((m for _, t, m in rels if t.endswith("/styles")), "xl/styles.xml")
     try:
         xml = zf.read(member)
     except KeyError:
@@ -248,6 +273,32 @@ _V = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?v(?=[\s/>])[^>]*?(?:/>|>(.*?)</(?:[A-Z
 _ODD_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)c[\s/>]|<c(?:/?>|\s(?!r=\"))")  # a prefix, or no r first
 
 
+_SHEETDATA_NAME_END = re.compile(rb"sheetData\s*>")
+_PREFIX_COLON = re.compile(rb"[A-Za-z_][\w.-]*:")
+_PREFIXED_C = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)c[\s/>]")
+_C_WITHOUT_R = re.compile(rb"<c(?:/?>|\s(?!r=\"))")
+_COLON_C = re.compile(rb":c[\s/>]")
+
+
+def _sheetdata_end(xml: bytes, pos: int) -> int:
+    """Where ``_SHEETDATA_END.search(xml, pos)`` starts (the end of the data when there is none), found
+    from the literal ``sheetData``: a regex that starts with ``<`` tries every tag of the sheet."""
+    for m in _SHEETDATA_NAME_END.finditer(xml, pos):
+        j = m.start()
+        k = xml.rfind(b"</", pos, j)  # a prefix holds no '<' or '/': the only start a match can have
+        if k >= 0 and (k + 2 == j or _PREFIX_COLON.fullmatch(xml, k + 2, j)):
+            return k
+    return len(xml)
+
+
+def _odd_cells(xml: bytes, start: int, end: int) -> bool:
+    """``_ODD_CELL.search(xml, start, end) is not None``, cheaper: each half of it alone, so that each
+    regex starts with a literal (``<c``; ``:c`` for a prefixed cell, confirmed by the full pattern)."""
+    if _C_WITHOUT_R.search(xml, start, end) is not None:
+        return True
+    return _COLON_C.search(xml, start, end) is not None and _PREFIXED_C.search(xml, start, end) is not None
+
+
 def _col_letters(index0: int) -> bytes:
     n, out = index0 + 1, b""
     while n:
@@ -285,19 +336,42 @@ def xlsx_cells(zf: zipfile.ZipFile, member: str, styles: XlsxStyles, columns: It
         start = _TAG.search(xml, start.end())
     if start is None or start.group(3):
         return out
-    end_m = _SHEETDATA_END.search(xml, start.end())
-    end = end_m.start() if end_m else len(xml)
-    if start.group(0).startswith(b"<sheetData") and _ODD_CELL.search(xml, start.end(), end) is None:
+    end = _sheetdata_end(xml, start.end())
+    if start.group(0).startswith(b"<sheetData") and not _odd_cells(xml, start.end(), end):
         # what nearly every writer writes: no prefix, ``r="K14"`` first on every cell; one regex
         # over the wanted columns only (several times faster than walking every cell)
         letters = b"|".join(sorted({_col_letters(c) for c in wanted}))  # the digits after decide: K vs KA
         fast = re.compile(rb'<c r="(' + letters + rb')(\d+)"([^>]*?)(?:/>|>(.*?)</c>)', re.S)
-        for hit in fast.finditer(xml, start.end(), end):
-            row0 = int(hit.group(2)) - 1
-            if row0 >= first_row:
-                info = _xlsx_cell(hit.group(3), hit.group(4) or b"", styles)
-                if info is not None:
-                    out[(row0, _col_index(hit.group(1)))] = info
+        # a cell without a formula says nothing beyond its value unless its type or style does: what its
+        # attributes (type, style) allow is worked out once per distinct attribute text
+        said: dict[bytes, tuple[bool, bool] | str | None] = {}
+        index: dict[bytes, int] = {}
+        for letters, digits, attrs, body in fast.findall(xml, start.end(), end):
+            row0 = int(digits) - 1
+            if row0 < first_row:
+                continue
+            if b"f" not in body:  # no formula element, whatever its prefix
+                if attrs not in said:
+                    said[attrs] = _number_kind(attrs, styles)
+                kind = said[attrs]
+                if kind is None:
+                    continue  # neither an error nor a formatted number, whatever it holds
+                if isinstance(kind, tuple) and body[:3] == b"<v>" and body[-4:] == b"</v>" and b"<" not in body[3:-4]:
+                    value = body[3:-4]
+                    if not value:
+                        continue
+                    try:
+                        serial = float(value)
+                    except ValueError:
+                        continue
+                    col = index.get(letters)
+                    if col is None:
+                        col = index[letters] = _col_index(letters)
+                    out[(row0, col)] = CellInfo(percent=kind[0], serial=serial, date_format=kind[1])
+                    continue
+            info = _xlsx_cell(attrs, body, styles)
+            if info is not None:
+                out[(row0, _col_index(letters))] = info
         return out
     row = -1
     col = -1
@@ -334,6 +408,26 @@ def xlsx_cells(zf: zipfile.ZipFile, member: str, styles: XlsxStyles, columns: It
         if info is not None:
             out[(row, col)] = info
     return out
+
+
+_ANY = "any"  # the cell's attributes alone do not decide (an error type)
+
+
+def _number_kind(attrs: bytes, styles: XlsxStyles) -> tuple[bool, bool] | str | None:
+    """For a cell without a formula, from its attributes alone: None when :func:`_xlsx_cell` finds nothing
+    whatever the value; (percent, date) of its style when a numeric value makes it a formatted number;
+    :data:`_ANY` when the value decides more (an error cell)."""
+    t = _A_T.search(attrs)
+    ctype = t.group(1) if t else b"n"
+    if ctype == b"e":
+        return _ANY
+    s = _A_S.search(attrs)
+    if s is None or ctype != b"n":
+        return None
+    xf = int(s.group(1))
+    if xf not in styles.formatted:
+        return None
+    return (xf in styles.percent, xf in styles.date)
 
 
 def _xlsx_cell(attrs: bytes, body: bytes, styles: XlsxStyles) -> CellInfo | None:

@@ -92,18 +92,20 @@ def read_workbook(path: Path, fmt: str, max_rows: int = 20000) -> RawWorkbook:
         meta = _read_meta(wb, names)
         out = RawWorkbook(format=fmt, sheet_names=names, meta=meta, kind=meta.get("jenis") or None)
         _find_entry_sheet(wb, names, out, max_rows)
+        found: formats.Cells = {}
         if out.sheet and fmt == "ods":
-            out.cells = _cells_of(out, wb.get_sheet_by_name(out.sheet).cells)
+            found = _cells_of(out, wb.get_sheet_by_name(out.sheet).cells)
     finally:
         wb.close()
     if out.sheet and fmt != "ods":
         try:
-            out.cells = _file_cell_info(path, fmt, out)
+            found = _file_cell_info(path, fmt, out)
         except (zipfile.BadZipFile, KeyError, ValueError, SyntaxError, struct.error, OSError) as exc:
             # calamine read the values, but what they mean (errors, formats) cannot be read: never
             # guess that the cells are plain (SyntaxError: defusedxml's ParseError)
             raise ReadError("RUSAK", f"isi lembar '{out.sheet}' tidak dapat dibaca: {str(exc)[:120]}") from exc
-    _settle_numbers(out)
+    _settle_numbers(out, found)
+    out.cells = {layout.cell_ref(r, c): info for (r, c), info in found.items()}
     return out
 
 
@@ -213,7 +215,7 @@ def _numeric_columns(raw: RawWorkbook) -> list[int]:
     return sorted({c for h in _NUMERIC_COLUMNS if (c := raw.column(h)) is not None})
 
 
-def _file_cell_info(path: Path, fmt: str, raw: RawWorkbook) -> dict[str, CellInfo]:
+def _file_cell_info(path: Path, fmt: str, raw: RawWorkbook) -> formats.Cells:
     """Scan the entry sheet of an xlsx/xlsm (its XML) or xls (its BIFF records), numeric columns only."""
     columns = _numeric_columns(raw)
     if not columns:
@@ -226,21 +228,20 @@ def _file_cell_info(path: Path, fmt: str, raw: RawWorkbook) -> dict[str, CellInf
         raw.date1904 = found.date1904
         return _cells_of(raw, found.cells)
     with zipfile.ZipFile(path) as zf:
-        member = formats.sheet_member(zf, raw.sheet)
-        if member is None:
+        member, styles = formats.xlsx_sheet_and_styles(zf, raw.sheet)
+        if member is None or styles is None:
             return {}
-        styles = formats.xlsx_styles(zf)
         raw.date1904 = styles.date1904
         return _cells_of(raw, formats.xlsx_cells(zf, member, styles, columns, raw.header_row))
 
 
-def _cells_of(raw: RawWorkbook, cells: formats.Cells) -> dict[str, CellInfo]:
-    """The infos of the numeric columns below the header row, keyed by cell reference."""
+def _cells_of(raw: RawWorkbook, cells: formats.Cells) -> formats.Cells:
+    """The infos of the numeric columns below the header row (keyed by cell reference once settled)."""
     columns = set(_numeric_columns(raw))
-    return {layout.cell_ref(r, c): info for (r, c), info in cells.items() if c in columns and r >= raw.header_row}
+    return {(r, c): info for (r, c), info in cells.items() if c in columns and r >= raw.header_row}
 
 
-def _settle_numbers(raw: RawWorkbook) -> None:
+def _settle_numbers(raw: RawWorkbook, found: formats.Cells) -> None:
     """Every format alike: integers as floats, and a number is a date only when its format shows one.
 
     Readers guess dates from number formats and guess wrong (calamine takes the formats a
@@ -251,17 +252,12 @@ def _settle_numbers(raw: RawWorkbook) -> None:
     """
     by_row = dict(raw.rows)
     for _, values in raw.rows:
-        for i, v in enumerate(values):
-            if isinstance(v, int) and not isinstance(v, bool):
-                values[i] = float(v)
-    for ref, info in raw.cells.items():
+        # the readers give int or bool, never another int subclass: type() is the cheap test
+        values[:] = [float(v) if type(v) is int else v for v in values]
+    for (r, c), info in found.items():
         if info.serial is None:
             continue
-        m = _REF.fullmatch(ref)
-        if m is None:
-            continue
-        row = by_row.get(int(m.group(2)))
-        c = _col_index(m.group(1))
+        row = by_row.get(r + 1)
         if row is None or c >= len(row):
             continue
         v = row[c]
@@ -269,16 +265,6 @@ def _settle_numbers(raw: RawWorkbook) -> None:
             row[c] = formats.serial_to_datetime(info.serial, raw.date1904) or v
         elif not info.date_format and isinstance(v, _TEMPORAL):
             row[c] = info.serial
-
-
-_REF = re.compile(r"([A-Z]{1,3})(\d+)")
-
-
-def _col_index(letters: str) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ord(ch) - 64
-    return n - 1
 
 
 def _xls_workbook_stream(path: Path) -> bytes | None:

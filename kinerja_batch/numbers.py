@@ -70,6 +70,9 @@ _GROUPED_MANY = {".": _grouped(".", 2), ",": _grouped(",", 2)}
 _DETAIL_MARKS = "pemisah ribuan atau desimal tidak beraturan"
 
 
+_NOT_FILLED_PARSED = Parsed(None)  # shared: Parsed is frozen
+
+
 def _fail(detail: str, text: str | None = None) -> Parsed:
     return Parsed(None, BUKAN_ANGKA, detail, text)
 
@@ -90,7 +93,11 @@ def parse_number(raw: object) -> Parsed:
     ``ANGKA_AMBIGU``. Never raises.
     """
     if raw is None:
-        return Parsed(None)
+        return _NOT_FILLED_PARSED
+    if type(raw) is float:  # what nearly every numeric cell holds: the general path below, without its tests
+        if raw != raw:
+            return _NOT_FILLED_PARSED
+        return _finite(raw)
     if isinstance(raw, str):
         return _parse_text(raw)
     # bool before numbers: True is an int in Python, but a checkbox is not a quantity.

@@ -608,6 +608,11 @@ _STDERR_TAIL = 64 * 1024
 _START_SECONDS = 300.0
 _READY = b"siap"
 _STOP = b"selesai"
+# Each result starts with the worker's time.monotonic() when the call ended (CLOCK_MONOTONIC, one clock
+# for every process of the machine): a call queued behind it began then, and its deadline counts from there.
+_FINISHED = struct.Struct("<d")
+# Calls a worker holds beyond the one it runs, where its limits are kernel limits (see IsolatedMap._feed).
+_QUEUED = 1
 
 # multiprocessing start method of the workers; empty = fork on Linux, spawn elsewhere (see start_method)
 START_METHOD_ENV = "KINERJA_START_METHOD"
@@ -681,8 +686,9 @@ def run_isolated(func: Callable[..., T], *args: Any, memory_mb: int, seconds: fl
     this process's output. With ``spawn`` func and its arguments are pickled: func must be a
     top-level function.
     """
-    outcome = next(iter(isolated_map(functools.partial(func, **kwargs), [args], workers=1, memory_mb=memory_mb,
-                                     seconds=seconds)))
+    with contextlib.closing(isolated_map(functools.partial(func, **kwargs), [args], workers=1, memory_mb=memory_mb,
+                                         seconds=seconds)) as results:
+        outcome = next(results)
     if isinstance(outcome, BaseException):
         raise outcome
     return outcome
@@ -690,7 +696,7 @@ def run_isolated(func: Callable[..., T], *args: Any, memory_mb: int, seconds: fl
 
 def isolated_map(func: Callable[..., T], calls: Iterable[tuple[Any, ...]], *, workers: int, memory_mb: int,
                  seconds: float, initializer: Callable[[], Any] | None = None,
-                 ) -> Iterator[T | IsolatedFailure | Exception]:
+                 ) -> IsolatedMap[T]:
     """``func(*args)`` for every args tuple, in up to ``workers`` persistent worker processes, each call
     with the limits of :func:`run_isolated`; results come back in the order of ``calls``.
 
@@ -701,61 +707,127 @@ def isolated_map(func: Callable[..., T], calls: Iterable[tuple[Any, ...]], *, wo
     retired after any failure (exception, limit, crash) and a new one takes the remaining calls, so
     no call ever runs in a process a bad file has damaged. A failed call yields its
     :class:`IsolatedFailure` or exception instead of raising, so one bad file never stops the others.
-    Workers read ahead while the caller stores what came back; when the caller stops (or the last
-    result is out) every worker is ended and joined.
+    Workers read ahead while the caller stores what came back (the caller may :meth:`IsolatedMap.pump`
+    between its own steps, so that a worker that finished does not wait for the caller's next ``next``);
+    when the caller stops (``close``) or the last result is out, every worker is ended and joined.
     """
-    ctx = multiprocessing.get_context(start_method())
-    limits = _Limits(memory_mb * MB, seconds, uses_rlimit())
-    most = max(1, workers)
-    pending = iter(enumerate(calls))  # pulled only when a worker can take the call: calls may be lazy
-    todo: collections.deque[tuple[int, tuple[Any, ...]]] = collections.deque()
-    pool: list[_Worker] = []
-    done: dict[int, Any] = {}
-    next_out = 0
-    try:
-        while True:
-            busy = sum(1 for w in pool if w.job is not None)
-            while busy + len(todo) < most and (call := next(pending, None)) is not None:
-                todo.append(call)
-            while len(pool) < min(most, busy + len(todo)):  # started together, they get ready together
-                pool.append(_Worker.start(ctx, func, limits, initializer))
-            for w in pool:
-                if w.job is None and todo:
-                    i, args = todo.popleft()
+    return IsolatedMap(func, calls, workers=workers, memory_mb=memory_mb, seconds=seconds, initializer=initializer)
+
+
+class IsolatedMap(Iterator[T | IsolatedFailure | Exception]):
+    """The iterator :func:`isolated_map` returns."""
+
+    def __init__(self, func: Callable[..., T], calls: Iterable[tuple[Any, ...]], *, workers: int, memory_mb: int,
+                 seconds: float, initializer: Callable[[], Any] | None) -> None:
+        self._ctx: Any = None  # chosen when the first worker starts, as the calls begin
+        self._func = func
+        self._initializer = initializer
+        self._seconds = seconds
+        self._limits = _Limits(memory_mb * MB, seconds, uses_rlimit())
+        self._most = max(1, workers)
+        self._pending = iter(enumerate(calls))  # pulled only when a worker can (almost) take the call: calls may be lazy
+        self._todo: collections.deque[tuple[int, tuple[Any, ...]]] = collections.deque()
+        self._pool: list[_Worker] = []
+        self._done: dict[int, Any] = {}
+        self._next_out = 0
+        self._closed = False
+
+    def __iter__(self) -> IsolatedMap[T]:
+        return self
+
+    def __next__(self) -> T | IsolatedFailure | Exception:
+        if self._closed:
+            raise StopIteration
+        try:
+            while True:
+                self._feed()
+                if self._next_out in self._done:
+                    outcome = self._done.pop(self._next_out)
+                    self._next_out += 1
+                    return outcome
+                working = [w for w in self._pool if w.job is not None]
+                if not working:
+                    if not self._todo:
+                        self.close()
+                        raise StopIteration
+                    continue
+                self._wait(working, block=True)
+        except BaseException:
+            self.close()  # the caller's error, or the end: no worker outlives this
+            raise
+
+    def pump(self) -> None:
+        """Without waiting: take in the calls that finished and give idle workers their next calls."""
+        if self._closed:
+            return
+        try:
+            self._feed()
+            working = [w for w in self._pool if w.job is not None]
+            if working:
+                self._wait(working, block=False)
+                self._feed()
+        except BaseException:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        """End every worker (at once when busy); the calls not yet given are never run."""
+        if self._closed:
+            return
+        self._closed = True
+        for w in self._pool:
+            w.stop()
+
+    def __del__(self) -> None:
+        with contextlib.suppress(Exception):  # dropped without close(), as a generator would be
+            self.close()
+
+    def _feed(self) -> None:
+        """Start workers as needed and give each idle one its next call; where the limits are kernel limits
+        set by the worker itself at the start of each call, a busy worker also gets the call after its
+        current one (:data:`_QUEUED`), so that it goes on at once whatever the caller is doing. One call
+        beyond those is pulled ahead (a lazy ``calls`` prepares it, e.g. sniffs the file); it is not given,
+        so no limit of it starts early."""
+        depth = 1 + (_QUEUED if self._limits.rlimit else 0)
+        busy = sum(1 for w in self._pool if w.job is not None)
+        in_flight = busy + sum(len(w.queued) for w in self._pool)
+        while in_flight + len(self._todo) < self._most * depth + 1 and (call := next(self._pending, None)) is not None:
+            self._todo.append(call)
+        while len(self._pool) < min(self._most, busy + len(self._todo)):  # started together, they get ready together
+            if self._ctx is None:
+                self._ctx = multiprocessing.get_context(start_method())
+            self._pool.append(_Worker.start(self._ctx, self._func, self._limits, self._initializer))
+        for room in range(depth):
+            for w in self._pool:
+                if self._todo and (w.job is None if room == 0 else len(w.queued) < room):
+                    i, args = self._todo.popleft()
                     failed = w.give(i, args)
                     if failed is not None:
-                        done[i] = failed
-            if next_out in done:
-                yield done.pop(next_out)
-                next_out += 1
+                        self._done[i] = failed
+
+    def _wait(self, working: list[_Worker], *, block: bool) -> None:
+        """Collect what the busy workers finished (waiting, when ``block``, until one did or a deadline
+        passed); kill those past a limit."""
+        timeout = max(0.0, min(w.deadline for w in working) - time.monotonic()) if block else 0.0
+        if not self._limits.rlimit:
+            timeout = min(timeout, WATCHDOG_INTERVAL)
+        ready = multiprocessing.connection.wait([w.conn for w in working] + [w.proc.sentinel for w in working],
+                                                timeout)
+        now = time.monotonic()
+        for w in working:
+            if w.conn in ready or w.proc.sentinel in ready:
+                i, outcome = w.collect()
+            elif now >= w.deadline:
+                i, outcome = w.kill(IsolatedFailure(
+                    _KIND_TIMEOUT, f"Pembacaan dihentikan karena melebihi batas waktu {_angka(self._seconds)} detik."))
+            elif not self._limits.rlimit and (over := w.over_limit()) is not None:
+                i, outcome = w.kill(over)
+            else:
                 continue
-            working = [w for w in pool if w.job is not None]
-            if not working:
-                if not todo:
-                    return
-                continue
-            timeout = max(0.0, min(w.deadline for w in working) - time.monotonic())
-            if not limits.rlimit:
-                timeout = min(timeout, WATCHDOG_INTERVAL)
-            ready = multiprocessing.connection.wait([w.conn for w in working] + [w.proc.sentinel for w in working],
-                                                    timeout)
-            now = time.monotonic()
-            for w in working:
-                if w.conn in ready or w.proc.sentinel in ready:
-                    i, outcome = w.collect()
-                elif now >= w.deadline:
-                    i, outcome = w.kill(IsolatedFailure(
-                        _KIND_TIMEOUT, f"Pembacaan dihentikan karena melebihi batas waktu {_angka(seconds)} detik."))
-                elif not limits.rlimit and (over := w.over_limit()) is not None:
-                    i, outcome = w.kill(over)
-                else:
-                    continue
-                done[i] = outcome
-                if w.retired:
-                    pool.remove(w)
-    finally:
-        for w in pool:  # the caller stopped early, or all is done: no worker outlives this
-            w.stop()
+            self._done[i] = outcome
+            if w.retired:
+                self._pool.remove(w)
+                self._todo.extendleft(reversed(w.orphans))  # calls it was given but never began: run elsewhere
 
 
 @dataclass(frozen=True)
@@ -780,7 +852,9 @@ class _Worker:
         self.limits = limits
         self.ready = False
         self.retired = False
-        self.job: int | None = None
+        self.job: int | None = None  # the call it is running
+        self.queued: collections.deque[tuple[int, tuple[Any, ...], int]] = collections.deque()  # sent behind it
+        self.orphans: list[tuple[int, tuple[Any, ...]]] = []  # queued calls it never began, once retired
         self.deadline = math.inf
         self.err_offset = 0
         self.watched: Any = None  # psutil.Process, for the watchdog
@@ -800,12 +874,19 @@ class _Worker:
         return cls(proc, conn, errpath, limits)
 
     def give(self, i: int, args: tuple[Any, ...]) -> Exception | None:
-        """Send call ``i``; returns the exception instead when its arguments cannot be sent."""
+        """Send call ``i``; returns the exception instead when its arguments cannot be sent. A call given
+        to a busy worker waits in the pipe: it begins when the running one ends, and only then does its
+        wall-clock deadline start (:meth:`collect`)."""
         try:
             data = pickle.dumps(args, pickle.HIGHEST_PROTOCOL)
         except Exception as exc:  # the caller's bug for this call only
             return exc
         self._await_ready()
+        if self.job is not None:
+            self.queued.append((i, args, _size(self.errpath)))
+            with contextlib.suppress(OSError):
+                self.conn.send_bytes(data)
+            return None
         self.err_offset = _size(self.errpath)
         if not self.limits.rlimit:
             self._watch_from_here()
@@ -868,13 +949,22 @@ class _Worker:
             tail = _tail(self.errpath, self.err_offset)
             self.stop()
             return i, _death(self.exitcode, tail)
+        (finished,) = _FINISHED.unpack_from(payload)
+        body = memoryview(payload)[_FINISHED.size:]
+        if self.queued:  # the worker went on with the next call the moment it finished this one
+            self.job, _, self.err_offset = self.queued[0]
+            self.deadline = finished + self.limits.seconds
         try:
-            status = pickle.loads(payload)[0]
-            outcome = _unpack(payload)
+            loaded = pickle.loads(body)  # once: a kertas kerja's result is tens of kilobytes
+            status = loaded[0]
+            outcome = _unpack(loaded)
         except Exception as exc:  # IsolatedFailure included: handed to the caller, not raised
             status, outcome = "error", exc
         if status != "ok":
-            self.stop()  # it ends itself after a failure; this joins it
+            self.job = None  # it ends itself after a failure, before the next call: that one goes elsewhere
+            self.stop()  # this joins it
+        elif self.queued:
+            self.queued.popleft()
         return i, outcome
 
     def kill(self, failure: IsolatedFailure) -> tuple[int, IsolatedFailure]:
@@ -885,11 +975,14 @@ class _Worker:
         return i, failure
 
     def stop(self) -> None:
-        """End the worker (at once when busy) and free what it held."""
+        """End the worker (at once when busy) and free what it held; calls queued behind the running one
+        (never begun) become :attr:`orphans`."""
         if self.retired:
             return
         self.retired = True
-        if self.job is not None:
+        self.orphans = [(i, args) for i, args, _ in self.queued]
+        self.queued.clear()
+        if self.job is not None or self.orphans:  # busy, or may have begun a queued call: at once
             self.proc.kill()
         else:
             with contextlib.suppress(OSError):
@@ -940,8 +1033,8 @@ def _death(code: int | None, stderr: bytes = b"") -> IsolatedFailure:
     return IsolatedFailure(_KIND_CRASH, f"Proses pembaca berhenti mendadak (kode keluar {code}).")
 
 
-def _unpack(payload: bytes) -> Any:
-    status, body, text, tb = pickle.loads(payload)
+def _unpack(loaded: tuple[Any, ...]) -> Any:
+    status, body, text, tb = loaded
     if status == "ok":
         return body
     if status == _KIND_MEMORY:
@@ -987,7 +1080,7 @@ def _worker_main(conn: Any, errpath: str, limits: _Limits, func: Callable[..., A
         except MemoryError:
             payload, ok = oom, False
         try:
-            conn.send_bytes(payload)
+            conn.send_bytes(_FINISHED.pack(time.monotonic()) + payload)
         except MemoryError:
             os._exit(_EXIT_MEMORY)
         except OSError:

@@ -225,12 +225,19 @@ def parse_kertas_kerja(raw: RawWorkbook, identity: Identity, master: Master, *, 
 
     records: list[dict[str, Any]] = []
     any_input = False
+    # per column once, not per row: its letters (a cell is letters + row number) and the keys it fills
+    letters = {c: layout.col_letter(c) for c in cols.values() if c is not None}
+    numeric = [(key, cols[header], f"cell_{key}", f"{key}_text")
+               for key, header in (("realisasi", layout.H_REALISASI), ("anggaran", layout.H_ANGGARAN))]
+    texts = [(key, cols[header]) for key, header in (
+        ("pendorong", layout.H_PENDORONG), ("penghambat", layout.H_PENGHAMBAT), ("bukti", layout.H_BUKTI),
+        ("keterangan", layout.H_KETERANGAN))]
     for excel_row, values in raw.rows:
         kode = kode_text(_at(values, kode_col))
-        real_raw = _at(values, cols[layout.H_REALISASI])
-        angg_raw = _at(values, cols[layout.H_ANGGARAN])
         if not kode:
             # a number without a code is data that lost its row; text is a note (signature, remarks)
+            real_raw = _at(values, cols[layout.H_REALISASI])
+            angg_raw = _at(values, cols[layout.H_ANGGARAN])
             if parse_number(real_raw).value is not None or parse_number(angg_raw).value is not None:
                 finding("KODE_TIDAK_DIKENAL", layout.cell_ref(excel_row - 1, kode_col), value="(kosong)",
                         kode_indikator="")
@@ -238,22 +245,19 @@ def parse_kertas_kerja(raw: RawWorkbook, identity: Identity, master: Master, *, 
         rec: dict[str, Any] = {"kode_indikator": kode, "excel_row": excel_row, "sheet": sheet}
         master_row = by_code.get(kode)
         satuan = str(master_row["satuan"]) if master_row else ""
-        for key, header in (("realisasi", layout.H_REALISASI), ("anggaran", layout.H_ANGGARAN)):
-            c = cols[header]
+        for key, c, cell_key, text_key in numeric:
             raw_value = _at(values, c)
-            cell = layout.cell_ref(excel_row - 1, c) if c is not None else ""
-            rec[f"cell_{key}"] = cell
+            cell = f"{letters[c]}{excel_row}" if c is not None else ""
+            rec[cell_key] = cell
             value, text, cell_findings = _read_number(raw, raw_value, cell, allow_percent=(key == "realisasi"
                                                                                           and satuan == "%"))
             if key == "realisasi" and (value is not None or cell_findings or _filled(raw_value)):
                 any_input = True
             rec[key] = value
-            rec[f"{key}_text"] = text
+            rec[text_key] = text
             for code, kw in cell_findings:
                 finding(code, cell, kode_indikator=kode, **kw)
-        for key, header in (("pendorong", layout.H_PENDORONG), ("penghambat", layout.H_PENGHAMBAT),
-                            ("bukti", layout.H_BUKTI), ("keterangan", layout.H_KETERANGAN)):
-            c = cols[header]
+        for key, c in texts:
             text = _as_text(_at(values, c))
             if c is not None and len(text) > MAX_TEXT:
                 finding("TEKS_TERLALU_PANJANG", layout.cell_ref(excel_row - 1, c), value=format_angka_ringkas(len(text)),
