@@ -269,6 +269,20 @@ class RowSink:
             cached = ""
         self.cells[c] = f"{head}><f>{_xml_text(formula)}</f><v>{cached}</v></c>"
 
+    def style(self, fmt: Any) -> str:
+        """The style index written for ``fmt`` (for the column builders below)."""
+        return self.xf.get(fmt) or self._style(fmt)
+
+    def whole_row(self, r: int, height: float | None, level: int, cells: str, last_col: int) -> None:
+        """A row whose cells are already XML in column order (see :func:`num_cells` and the others)."""
+        self._begin(r, height, level)
+        self.head += cells
+        self.cells = {}
+        if last_col > self.max_col:
+            self.max_col = last_col
+        self.fh.write(self.head + "</row>")
+        self.head = ""
+
     def comment(self, r: int, c: int, text: str, options: dict[str, Any]) -> None:
         """A cell note (``write_comment``) on one of the sink's cells."""
         if self.elsewhere:
@@ -393,6 +407,47 @@ def rows_elsewhere(ws: Any, first: int, fill: Callable[[RowSink], None], formats
     proc = ctx.Process(target=_rows_child, args=(ws, first, fill, path), daemon=True)
     proc.start()
     return PendingRows(ws, first, fill, proc, path)
+
+
+# ------------------------------------------------------------------ whole columns of cells
+# The same XML as RowSink's writers, a column of a block of rows at a time: ``xs`` the rows' numbers as
+# written in references, ``styles`` one style index for all or one per row. A cell left out is "".
+
+
+def _each(styles: str | Sequence[str], n: int) -> Sequence[str]:
+    return [styles] * n if isinstance(styles, str) else styles
+
+
+def num_cells(letter: str, xs: Sequence[str], values: Sequence[Any], styles: str | Sequence[str]) -> list[str]:
+    return [f'<c r="{letter}{x}" s="{s}"/>' if v is None or v != v or v - v != 0
+            else f'<c r="{letter}{x}" s="{s}"><v>{float(v):.16G}</v></c>'
+            for x, v, s in zip(xs, values, _each(styles, len(xs)), strict=True)]
+
+
+def txt_cells(ws: Any, r0: int, c: int, xs: Sequence[str], values: Sequence[Any],
+              styles: str | Sequence[str]) -> list[str]:
+    """Texts (``r0``: the 0-based row of ``xs[0]``, for the message of a text too long for a cell)."""
+    letter = _LETTERS[c] if c < 702 else layout.col_letter(c)
+    texts = [v if type(v) is str else _text(v) for v in values]
+    for i, t in enumerate(texts):
+        if len(t) > 32767:
+            _fail(ws, r0 + i, c, -2)
+    return [f'<c r="{letter}{x}" s="{s}" t="inlineStr"><is>{_inline_text(t)}</is></c>' if t
+            else f'<c r="{letter}{x}" s="{s}"/>'
+            for x, t, s in zip(xs, texts, _each(styles, len(xs)), strict=True)]
+
+
+def fml_cells(letter: str, xs: Sequence[str], formulas: Sequence[str], styles: str | Sequence[str],
+              cached: Sequence[Any]) -> list[str]:
+    """Formulas (without their ``=``) with cached results: a number, a text, or "" for none."""
+    out = []
+    for x, f, s, v in zip(xs, formulas, _each(styles, len(xs)), cached, strict=True):
+        if type(v) is str:
+            out.append(f'<c r="{letter}{x}" s="{s}" t="str"><f>{_xml_text(f)}</f><v>{_xml_text(v)}</v></c>' if v
+                       else f'<c r="{letter}{x}" s="{s}"><f>{_xml_text(f)}</f><v></v></c>')
+        else:
+            out.append(f'<c r="{letter}{x}" s="{s}"><f>{_xml_text(f)}</f><v>{"" if v is None or v != v else v}</v></c>')
+    return out
 
 
 @functools.lru_cache(maxsize=1 << 16)  # level, satuan, status, bidang ... repeat on every other row

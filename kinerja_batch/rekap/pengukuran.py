@@ -15,12 +15,14 @@ from kinerja_batch.rekap.cells import (
     RowSink,
     _cached,
     _header_width,
-    _kf,
     _num_width,
     _predikat_formula,
     _row_height,
     _text,
     _text_width,
+    fml_cells,
+    num_cells,
+    txt_cells,
 )
 from kinerja_batch.rekap.constants import (
     GROUP_LEVELS,
@@ -133,67 +135,105 @@ class PengukuranSheet(RekapBase):
         fmt_plain, fmt_group, ind_plain, ind_group = self._row_formats()
 
         def fill(sink: RowSink) -> None:
-            num, txt, fml, _blank, srow = sink.writers()
+            """The rows a column of a block at a time (the same XML as cell by cell, a third of the time)."""
+            style = sink.style
+            sp = {k: style(f) for k, f in fmt_plain.items()}
+            sg = {k: style(f) for k, f in fmt_group.items()}
+            ind_s = ([style(f) for f in ind_plain], [style(f) for f in ind_group])
+            k_style = {(False, False): sp["k"], (False, True): sp["ki"], (True, False): sg["k"], (True, True): sg["ki"]}
+            L = layout.col_letter
+
+            def k_styles(values: list[Any], group: list[bool]) -> list[str]:
+                return [k_style[g, type(v) is float and v == v and v.is_integer()] for v, g in zip(values, group,
+                                                                                                  strict=True)]
+
             for start, c in self.chunks(PK_KEYS):
-                for j in range(len(c["kode_indikator"])):
-                    i = start + j
-                    r = first + i
-                    x = r + 1  # Excel row number
-                    level = str(c["level"][j])
-                    group = level in GROUP_LEVELS
-                    fm = fmt_group if group else fmt_plain
-                    fk, fki = fm["k"], fm["ki"]
-                    depth = self.outline[i]
-                    bname = self.bidang_names.get(c["kode_bidang"][j], str(c["kode_bidang"][j]))
-                    kode = str(c["kode_indikator"][j])
-                    uraian = _text(c["uraian"][j])
-                    indikator = _text(c["indikator_kinerja"][j])
-                    satuan = _text(c["satuan"][j])
-                    srow(r, _row_height((bname, kode, uraian, indikator, satuan), wrap_w), None,
-                         {"level": depth} if depth else None)
-                    txt(r, c_bidang, bname, fm["text"])
-                    txt(r, c_kode, kode, fm["text"])
-                    txt(r, c_uraian, uraian, fm["text"])
-                    txt(r, c_ind, indikator, (ind_group if group else ind_plain)[depth])
-                    txt(r, c_satuan, satuan, fm["center"])
-                    v = c["target_tahunan"][j]
-                    num(r, c_tt, v, _kf(v, fk, fki))
-                    v = c["target_sd"][j]
-                    num(r, c_tsd, v, _kf(v, fk, fki))
-                    for q in range(4):
-                        v = c[f"realisasi_tw{q + 1}"][j]
-                        num(r, c_tw[q], v, _kf(v, fk, fki))
-                    txt(r, c_tren, "", fm["spark"])
-                    cur = f"{tw_l[n - 1]}{x}"
-                    v = _cached(c["realisasi"][j])
-                    fml(r, c_real, f'=IF(ISNUMBER({cur}),{cur},"")', _kf(v, fk, fki), v)
-                    agregasi = str(c["agregasi"][j])
-                    polaritas = str(c["polaritas"][j])
-                    v = _cached(c["realisasi_sd"][j])
-                    fml(r, c_sd, _sd_formula(agregasi, f"{tw_l[0]}{x}:{cur}", cur), _kf(v, fk, fki), v)
-                    sd = f"{sd_l}{x}"
-                    fml(r, c_cap, cap_forms[polaritas](sd, f"{tsd_l}{x}"), fm["pct"], _cached(c["capaian"][j]))
-                    fml(r, c_capt, cap_forms[polaritas](sd, f"{tt_l}{x}"), fm["pct"], _cached(c["capaian_tahunan"][j]))
-                    fml(r, c_pred, pred_tmpl.replace("{ref}", f"{cap_l}{x}"), fm["center"], str(c["predikat"][j]))
-                    num(r, c_pagu, c["pagu"][j], fm["rp"])
-                    for q in range(4):
-                        num(r, c_ag[q], c[f"anggaran_tw{q + 1}"][j], fm["rp"])
-                    ag_span = f"{ag_l[0]}{x}:{ag_l[n - 1]}{x}"
-                    fml(r, c_agsd, f'=IF(COUNT({ag_span})=0,"",SUM({ag_span}))', fm["rp"], _cached(c["anggaran_sd"][j]))
-                    fml(r, c_ser, _ratio_formula(f"{agsd_l}{x}", f"{pagu_l}{x}"), fm["pct"], _cached(c["serapan"][j]))
-                    txt(r, c_status, self.ind_status[i], fm["center"])
-                    txt(r, c_level, level, fm["text"])
-                    txt(r, c_pol, polaritas, fm["center"])
-                    txt(r, c_agr, agregasi, fm["center"])
-                    txt(r, c_basis, c["target_basis"][j], fm["center"])
-                    txt(r, c_pendorong, c["pendorong"][j], fm["text"])
-                    txt(r, c_penghambat, c["penghambat"][j], fm["text"])
-                    txt(r, c_bukti, c["bukti"][j], fm["text"])
-                    berkas = _text(c["berkas"][j])
-                    txt(r, c_sumber, f"{berkas}!{_text(c['sel_realisasi'][j])}" if berkas else "", fm["text"])
-                    notes = self.d.catatan.get(kode)
-                    if notes:
-                        self._value_notes(sink, r, c_tw, c_catatan, notes, fm["text"])
+                k = len(c["kode_indikator"])
+                rows = range(first + start, first + start + k)
+                xs = [str(r + 1) for r in rows]
+                levels = [str(v) for v in c["level"]]
+                group = [lv in GROUP_LEVELS for lv in levels]
+                depth = self.outline[start:start + k]
+
+                def per_row(key: str, group: list[bool] = group) -> list[str]:
+                    return [sg[key] if g else sp[key] for g in group]
+
+                bnames = [self.bidang_names.get(b, str(b)) for b in c["kode_bidang"]]
+                kodes = [str(v) for v in c["kode_indikator"]]
+                uraian = [_text(v) for v in c["uraian"]]
+                indikator = [_text(v) for v in c["indikator_kinerja"]]
+                satuan = [_text(v) for v in c["satuan"]]
+                agregasi = [str(v) for v in c["agregasi"]]
+                polaritas = [str(v) for v in c["polaritas"]]
+                text_s, center_s, pct_s, rp_s = per_row("text"), per_row("center"), per_row("pct"), per_row("rp")
+                cur = [f"{tw_l[n - 1]}{x}" for x in xs]
+                sd = [f"{sd_l}{x}" for x in xs]
+                real = [_cached(v) for v in c["realisasi"]]
+                real_sd = [_cached(v) for v in c["realisasi_sd"]]
+                cols: dict[int, list[str]] = {
+                    c_bidang: txt_cells(ws, rows[0], c_bidang, xs, bnames, text_s),
+                    c_kode: txt_cells(ws, rows[0], c_kode, xs, kodes, text_s),
+                    c_uraian: txt_cells(ws, rows[0], c_uraian, xs, uraian, text_s),
+                    c_ind: txt_cells(ws, rows[0], c_ind, xs, indikator,
+                                     [ind_s[g][d] for g, d in zip(group, depth, strict=True)]),
+                    c_satuan: txt_cells(ws, rows[0], c_satuan, xs, satuan, center_s),
+                    c_tt: num_cells(L(c_tt), xs, c["target_tahunan"], k_styles(c["target_tahunan"], group)),
+                    c_tsd: num_cells(L(c_tsd), xs, c["target_sd"], k_styles(c["target_sd"], group)),
+                    c_tren: [f'<c r="{tren_l}{x}" s="{s}"/>' for x, s in zip(xs, per_row("spark"), strict=True)],
+                    c_real: fml_cells(L(c_real), xs, [f'IF(ISNUMBER({u}),{u},"")' for u in cur],
+                                      k_styles(real, group), real),
+                    c_sd: fml_cells(L(c_sd), xs, [_sd_formula(a, f"{tw_l[0]}{x}:{u}", u)[1:] for a, x, u in
+                                                  zip(agregasi, xs, cur, strict=True)], k_styles(real_sd, group),
+                                    real_sd),
+                    c_cap: fml_cells(L(c_cap), xs, [cap_forms[pl](d, f"{tsd_l}{x}")[1:] for pl, d, x in
+                                                    zip(polaritas, sd, xs, strict=True)], pct_s,
+                                     [_cached(v) for v in c["capaian"]]),
+                    c_capt: fml_cells(L(c_capt), xs, [cap_forms[pl](d, f"{tt_l}{x}")[1:] for pl, d, x in
+                                                      zip(polaritas, sd, xs, strict=True)], pct_s,
+                                      [_cached(v) for v in c["capaian_tahunan"]]),
+                    c_pred: fml_cells(L(c_pred), xs, [pred_tmpl.replace("{ref}", f"{cap_l}{x}")[1:] for x in xs],
+                                      center_s, [str(v) for v in c["predikat"]]),
+                    c_pagu: num_cells(L(c_pagu), xs, c["pagu"], rp_s),
+                    c_agsd: fml_cells(L(c_agsd), xs, [
+                        f'IF(COUNT({ag_l[0]}{x}:{ag_l[n - 1]}{x})=0,"",SUM({ag_l[0]}{x}:{ag_l[n - 1]}{x}))' for x in xs],
+                        rp_s, [_cached(v) for v in c["anggaran_sd"]]),
+                    c_ser: fml_cells(L(c_ser), xs, [_ratio_formula(f"{agsd_l}{x}", f"{pagu_l}{x}")[1:] for x in xs],
+                                     pct_s, [_cached(v) for v in c["serapan"]]),
+                    c_status: txt_cells(ws, rows[0], c_status, xs, self.ind_status[start:start + k], center_s),
+                    c_level: txt_cells(ws, rows[0], c_level, xs, levels, text_s),
+                    c_pol: txt_cells(ws, rows[0], c_pol, xs, polaritas, center_s),
+                    c_agr: txt_cells(ws, rows[0], c_agr, xs, agregasi, center_s),
+                    c_basis: txt_cells(ws, rows[0], c_basis, xs, c["target_basis"], center_s),
+                    c_pendorong: txt_cells(ws, rows[0], c_pendorong, xs, c["pendorong"], text_s),
+                    c_penghambat: txt_cells(ws, rows[0], c_penghambat, xs, c["penghambat"], text_s),
+                    c_bukti: txt_cells(ws, rows[0], c_bukti, xs, c["bukti"], text_s),
+                    c_sumber: txt_cells(ws, rows[0], c_sumber, xs, [
+                        f"{_text(b)}!{_text(sel)}" if _text(b) else "" for b, sel in
+                        zip(c["berkas"], c["sel_realisasi"], strict=True)], text_s),
+                }
+                for q in range(4):
+                    values = c[f"realisasi_tw{q + 1}"]
+                    cols[c_tw[q]] = num_cells(L(c_tw[q]), xs, values, k_styles(values, group))
+                    cols[c_ag[q]] = num_cells(L(c_ag[q]), xs, c[f"anggaran_tw{q + 1}"], rp_s)
+                # an info beside the value it changed (SKALA_PERSEN_DIUBAH ...): a cell note on that quarter's
+                # Realisasi and the text in Catatan Nilai, so that no number differs silently from what was typed
+                noted = {j: notes for j, kode in enumerate(kodes) if (notes := self.d.catatan.get(kode))}
+                catatan = [""] * k
+                if noted:
+                    texts = ["\n".join(f"TW {ROMAN[tw]} – {CATALOG[kd].title}: {pesan}" for tw, kd, pesan in notes)
+                             if (notes := noted.get(j)) else "" for j in range(k)]
+                    made = txt_cells(ws, rows[0], c_catatan, xs, texts, text_s)
+                    catatan = [made[j] if j in noted else "" for j in range(k)]
+                cols[c_catatan] = catatan
+                order = [cols[ci] for ci in sorted(cols)]
+                last_plain = max(ci for ci in cols if ci != c_catatan)
+                for j, cells in enumerate(zip(*order, strict=True)):
+                    r = rows[j]
+                    height = _row_height((bnames[j], kodes[j], uraian[j], indikator[j], satuan[j]), wrap_w)
+                    sink.whole_row(r, height, depth[j], "".join(cells), c_catatan if j in noted else last_plain)
+                    for tw, kd, pesan in noted.get(j, ()):
+                        sink.comment(r, c_tw[tw - 1], f"{CATALOG[kd].title}: {pesan}",
+                                     {"author": "kinerja-batch", "x_scale": 2, "y_scale": 1.5})
 
         formats = [*fmt_plain.values(), *fmt_group.values(), *ind_plain, *ind_group]
         self.rows(ws, first, fill, formats)
@@ -214,13 +254,3 @@ class PengukuranSheet(RekapBase):
         ws.autofilter(hr, 0, max(last, hr), last_col)
         self.print_setup(ws, landscape=True, repeat=(hr, hr), last_row=max(last, hr), last_col=c_status,
                          key_cols=(0, col["Indikator Kinerja"]))
-
-    def _value_notes(self, sink: RowSink, r: int, c_tw: list[int], c_note: int,
-                     notes: list[tuple[int, str, str]], fmt: Any) -> None:
-        """An info beside the value it changed: a cell note on that quarter's Realisasi and the text in
-        ``Catatan Nilai`` (so that no number differs silently from what was typed)."""
-        texts = [f"TW {ROMAN[tw]} – {CATALOG[kode].title}: {pesan}" for tw, kode, pesan in notes]
-        sink.txt(r, c_note, "\n".join(texts), fmt)
-        for tw, kode, pesan in notes:
-            sink.comment(r, c_tw[tw - 1], f"{CATALOG[kode].title}: {pesan}",
-                         {"author": "kinerja-batch", "x_scale": 2, "y_scale": 1.5})
