@@ -288,3 +288,36 @@ def test_libreoffice_reads_a_sheet_deflated_in_pieces(tmp_path: Path, soffice: A
     lines = csv.read_text(encoding="utf-8").splitlines()
     assert len(lines) == 60_000
     assert lines[-1].startswith("89998.5,") and "nomor 59999" in lines[-1]
+
+
+def test_column_builders_write_what_the_sink_writes(tmp_path: Path) -> None:
+    """The rekap's sheets build their cells a column at a time: the same XML as the sink's writers (which
+    write what xlsxwriter writes, above), for every kind of value."""
+    from kinerja_batch.rekap.cells import fml_cells, fml_xml, num_cells, num_xml, txt_cells
+
+    wb = xlsxwriter.Workbook(str(tmp_path / "x.xlsx"), {"constant_memory": True})
+    ws = wb.add_worksheet("Data")
+    fmt = wb.add_format({"bold": True})
+    numbers = [0.1, 1e21, -3, 2.5e-7, 12_500_000, 1 / 3, 7, 0, None, float("nan"), float("inf"), 5]
+    cached = ["", 0.2, "teks & <b>", 5.0, 1, None, float("nan"), "Sangat Tinggi", "", 3, 4, 2.5]
+    texts = [*TEXTS, "", None, 12.5][:len(numbers)]
+    sink = RowSink(ws, 0)
+    s = sink.style(fmt)
+    xs = [str(r + 1) for r in range(len(numbers))]
+    expected: dict[str, list[str]] = {"num": [], "txt": [], "fml": []}
+    for r, (v, t, cv) in enumerate(zip(numbers, texts, cached, strict=True)):
+        sink.num(r, 1, v, fmt)
+        sink.txt(r, 2, t, fmt)
+        sink.fml(r, 3, f"=IF(B{r + 1}>0,B{r + 1},\"\")", fmt, cv)
+        expected["num"].append(sink.cells[1])
+        expected["txt"].append(sink.cells[2])
+        expected["fml"].append(sink.cells[3])
+    assert num_cells("B", xs, numbers, s) == expected["num"]
+    assert [num_xml("B", x, s, v) for x, v in zip(xs, numbers, strict=True)] == expected["num"]
+    assert txt_cells(ws, 0, 2, xs, texts, [s] * len(xs)) == expected["txt"]
+    formulas = [f"IF(B{x}>0,B{x},\"\")" for x in xs]
+    assert fml_cells("D", xs, formulas, s, cached) == expected["fml"]
+    assert [fml_xml("D", x, s, f, v) for x, f, v in zip(xs, formulas, cached, strict=True)] == expected["fml"]
+    with pytest.raises(WriteError, match=r"Data!C3: teks lebih dari 32\.767 karakter"):
+        txt_cells(ws, 0, 2, xs[:3], ["a", "b", "x" * 32_768], s)
+    wb.close()

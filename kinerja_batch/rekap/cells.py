@@ -424,6 +424,22 @@ def num_cells(letter: str, xs: Sequence[str], values: Sequence[Any], styles: str
             for x, v, s in zip(xs, values, _each(styles, len(xs)), strict=True)]
 
 
+def num_xml(letter: str, x: str, s: str, v: Any) -> str:
+    """One cell of :func:`num_cells` (for cells made row by row)."""
+    if v is None or v != v or v - v != 0:
+        return f'<c r="{letter}{x}" s="{s}"/>'
+    return f'<c r="{letter}{x}" s="{s}"><v>{float(v):.16G}</v></c>'
+
+
+def fml_xml(letter: str, x: str, s: str, f: str, v: Any) -> str:
+    """One cell of :func:`fml_cells` (for cells made row by row)."""
+    if type(v) is str:
+        if v:
+            return f'<c r="{letter}{x}" s="{s}" t="str"><f>{_xml_text(f)}</f><v>{_xml_text(v)}</v></c>'
+        return f'<c r="{letter}{x}" s="{s}"><f>{_xml_text(f)}</f><v></v></c>'
+    return f'<c r="{letter}{x}" s="{s}"><f>{_xml_text(f)}</f><v>{"" if v is None or v != v else v}</v></c>'
+
+
 def txt_cells(ws: Any, r0: int, c: int, xs: Sequence[str], values: Sequence[Any],
               styles: str | Sequence[str]) -> list[str]:
     """Texts (``r0``: the 0-based row of ``xs[0]``, for the message of a text too long for a cell)."""

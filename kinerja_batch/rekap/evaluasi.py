@@ -17,7 +17,6 @@ from kinerja_batch.rekap.cells import (
     _cached,
     _fsum,
     _header_width,
-    _kf,
     _mean,
     _num_width,
     _predikat_formula,
@@ -25,6 +24,11 @@ from kinerja_batch.rekap.cells import (
     _row_height,
     _text,
     _text_width,
+    fml_cells,
+    fml_xml,
+    num_cells,
+    num_xml,
+    txt_cells,
 )
 from kinerja_batch.rekap.constants import (
     _CHUNK,
@@ -192,7 +196,6 @@ class EvaluasiSheet(RekapBase):
         c_k = [col[f"Realisasi TW {ROMAN[q]} (K)"] for q in (1, 2, 3, 4)]
         c_r = [col[f"Realisasi TW {ROMAN[q]} (Rp)"] for q in (1, 2, 3, 4)]
         sink = RowSink(ws, first)
-        num, txt, fml, blank, srow = sink.writers()
 
         money_cols = [(col["Pagu Anggaran (Rp)"], "pagu_u"), (col[H_RENSTRA_TARGET_RP], "pagu_renstra_u"),
                       (col[H_RENSTRA_LALU_RP], "anggaran_renstra_lalu_u")] + [
@@ -219,115 +222,149 @@ class EvaluasiSheet(RekapBase):
         self.ev_levels: list[str] = []
         self.ev_akar: list[bool] = []
 
+        style = sink.style
+        sp = {k: style(fm_) for k, fm_ in fmt_plain.items()}
+        sg = {k: style(fm_) for k, fm_ in fmt_group.items()}
+        ind_s = ([style(fm_) for fm_ in ind_plain], [style(fm_) for fm_ in ind_group])
+        k_style = {(False, False): sp["k"], (False, True): sp["ki"], (True, False): sg["k"], (True, True): sg["ki"]}
+
+        def k_styles(values: list[Any], group: list[bool]) -> list[str]:
+            """A K value's style: whole numbers without decimals (as :func:`_kf`)."""
+            return [k_style[g, type(v) is float and v == v and v.is_integer()] for v, g in zip(values, group,
+                                                                                              strict=True)]
+
+        money_l = [(ci, L(ci), mkey) for ci, mkey in money_cols]
+        sdr_l_, ser_l, rir_l_, rcr_l = L(c_sdr), L(c_ser), L(c_rir), L(c_rcr)
+        shown = self.ev_shown
         for start, c in self.ev_chunks(EV_KEYS):
-            for j in range(len(c["kode_indikator"])):
-                i = start + j
-                r = first + i
-                x = r + 1
-                level = str(c["level"][j])
-                self.ev_levels.append(level)
-                group = level in GROUP_LEVELS
-                fm = fmt_group if group else fmt_plain
-                fk, fki = fm["k"], fm["ki"]
-                depth = min(int(c["kedalaman"][j]), 3) if self.ev_hierarchy else self.outline[i]
-                kode = str(c["kode_indikator"][j])
-                uraian = _text(c["uraian"][j])
-                indikator = _text(c["indikator_kinerja"][j])
-                bname = self.bidang_names.get(c["kode_bidang"][j], str(c["kode_bidang"][j]))
-                ket = _text(c["keterangan"][j])
-                satuan = _text(c["satuan"][j])
-                key = str(c["kode_uraian_ef"][j])
-                first_row = bool(c["uraian_pertama"][j])
-                srow(r, _row_height((kode, uraian, indikator, bname, ket, satuan, level), wrap_w), None,
-                     {"level": depth} if depth else None)
-                num(r, c_no, i + 1, fm["int"])
-                txt(r, c_kode, kode, fm["text"])
-                txt(r, c_level, level, fm["text"])
-                txt(r, c_uraian, uraian, (ind_group if group else ind_plain)[depth])
-                txt(r, c_ind, indikator, fm["text"])
-                txt(r, c_satuan, satuan, fm["center"])
-                v = c["target_tahunan"][j]
-                num(r, c_tt, v, _kf(v, fk, fki))
-                v = c["target_renstra"][j]
-                num(r, c_rtk, v, _kf(v, fk, fki))
-                v = c["realisasi_renstra_lalu"][j]
-                num(r, c_rlk, v, _kf(v, fk, fki))
-                # money: once per uraian (its first indicator row); a parent without its own sums its children
-                children = [row_of[k] for k in kids.get(key, ()) if k in row_of] if first_row else []
-                for ci, mkey in money_cols:
+            # the rows a column of a block at a time; the money of each uraian row by row (it needs the rows
+            # before it) -- the same XML as cell by cell
+            k = len(c["kode_indikator"])
+            rows = range(first + start, first + start + k)
+            xs = [str(r + 1) for r in rows]
+            r0 = rows[0]
+            levels = [str(v) for v in c["level"]]
+            self.ev_levels.extend(levels)
+            group = [lv in GROUP_LEVELS for lv in levels]
+            depth = ([min(int(d), 3) for d in c["kedalaman"]] if self.ev_hierarchy
+                     else self.outline[start:start + k])
+
+            def per_row(key: str, group: list[bool] = group) -> list[str]:
+                return [sg[key] if g else sp[key] for g in group]
+
+            text_s, center_s, pct_s, rp_s = per_row("text"), per_row("center"), per_row("pct"), per_row("rp")
+            kodes = [str(v) for v in c["kode_indikator"]]
+            uraian = [_text(v) for v in c["uraian"]]
+            indikator = [_text(v) for v in c["indikator_kinerja"]]
+            bnames = [self.bidang_names.get(b, str(b)) for b in c["kode_bidang"]]
+            ket = [_text(v) for v in c["keterangan"]]
+            satuan = [_text(v) for v in c["satuan"]]
+            keys = [str(v) for v in c["kode_uraian_ef"]]
+            firsts = [bool(v) for v in c["uraian_pertama"]]
+            agregasi = [str(v) for v in c["agregasi"]]
+            polaritas = [str(v) for v in c["polaritas"]]
+            cur = [f"{kl[n - 1]}{x}" for x in xs]
+            sd = [f"{sdk_l}{x}" for x in xs]
+            real_sd = [_cached(v) for v in c["realisasi_sd"]]
+            rik_v = [_cached(v) for v in c["realisasi_renstra_ini"]]
+            akar = [f_ and bool(a) for f_, a in zip(firsts, c["akar"], strict=True)]
+            self.ev_akar.extend(akar)
+            cols: dict[int, list[str]] = {
+                c_no: num_cells(L(c_no), xs, range(start + 1, start + k + 1), per_row("int")),
+                c_kode: txt_cells(ws, r0, c_kode, xs, kodes, text_s),
+                c_level: txt_cells(ws, r0, c_level, xs, levels, text_s),
+                c_uraian: txt_cells(ws, r0, c_uraian, xs, uraian,
+                                    [ind_s[g][d] for g, d in zip(group, depth, strict=True)]),
+                c_ind: txt_cells(ws, r0, c_ind, xs, indikator, text_s),
+                c_satuan: txt_cells(ws, r0, c_satuan, xs, satuan, center_s),
+                c_tt: num_cells(L(c_tt), xs, c["target_tahunan"], k_styles(c["target_tahunan"], group)),
+                c_rtk: num_cells(L(c_rtk), xs, c["target_renstra"], k_styles(c["target_renstra"], group)),
+                c_rlk: num_cells(L(c_rlk), xs, c["realisasi_renstra_lalu"],
+                                 k_styles(c["realisasi_renstra_lalu"], group)),
+                # the K columns of the quarters are not adjacent: listed instead of a range
+                c_sdk: fml_cells(L(c_sdk), xs, [_sd_formula(a, ",".join(f"{kl[q]}{x}" for q in range(n)), u)[1:]
+                                                for a, x, u in zip(agregasi, xs, cur, strict=True)],
+                                 k_styles(real_sd, group), real_sd),
+                c_tsd: num_cells(L(c_tsd), xs, c["target_sd"], k_styles(c["target_sd"], group)),
+                c_cap: fml_cells(L(c_cap), xs, [cap_forms[pl](d, f"{tsd_l}{x}")[1:] for pl, d, x in
+                                                zip(polaritas, sd, xs, strict=True)], pct_s,
+                                 [_cached(v) for v in c["capaian"]]),
+                c_capt: fml_cells(L(c_capt), xs, [cap_forms[pl](d, f"{tt_l}{x}")[1:] for pl, d, x in
+                                                  zip(polaritas, sd, xs, strict=True)], pct_s,
+                                  [_cached(v) for v in c["capaian_tahunan"]]),
+                c_rck: fml_cells(L(c_rck), xs, [cap_forms[pl](f"{rik_l}{x}", f"{rtk_l}{x}")[1:] for pl, x in
+                                                zip(polaritas, xs, strict=True)], pct_s,
+                                 [_cached(v) for v in c["capaian_renstra"]]),
+                c_pred: fml_cells(L(c_pred), xs, [pred_tmpl.replace("{ref}", f"{cap_l}{x}")[1:] for x in xs],
+                                  center_s, [str(v) for v in c["predikat"]]),
+                c_unit: txt_cells(ws, r0, c_unit, xs, bnames, text_s),
+                c_ket: txt_cells(ws, r0, c_ket, xs, ket, text_s),
+                c_ku: txt_cells(ws, r0, c_ku, xs, ["" if key.startswith(OWN_PREFIX) else key for key in keys],
+                                text_s),
+                c_akar: num_cells(L(c_akar), xs, [1 if a else 0 for a in akar], per_row("int")),
+            }
+            for q in range(4):
+                values = c[f"realisasi_tw{q + 1}"]
+                cols[c_k[q]] = num_cells(L(c_k[q]), xs, values, k_styles(values, group))
+            # Renstra (domain §9): up to this year by the indicator's Agregasi across years; money sums
+            rik_cells = [
+                fml_xml(rik_l, x, s_, f'IF(COUNT({rlk_l}{x},{d})=0,"",SUM({rlk_l}{x},{d}))', v) if a == "Kumulatif"
+                else fml_xml(rik_l, x, s_, f'IF(ISNUMBER({d}),{d},IF(ISNUMBER({rlk_l}{x}),{rlk_l}{x},""))', v)
+                if a == "Posisi Akhir"
+                else num_xml(rik_l, x, s_, raw)  # the mean of the years reported needs the years: the value
+                for a, x, d, s_, v, raw in zip(agregasi, xs, sd, k_styles(rik_v, group), rik_v,
+                                               c["realisasi_renstra_ini"], strict=True)]
+            cols[c_rik] = rik_cells
+            # money: once per uraian (its first indicator row); a parent without its own sums its children
+            money: dict[int, list[str]] = {ci: [] for ci, _, _ in money_l}
+            for ci in (c_sdr, c_ser, c_rir, c_rcr):
+                money[ci] = []
+            for j in range(k):
+                x, rp, pct = xs[j], rp_s[j], pct_s[j]
+                if not firsts[j]:
+                    for ci, letter, _ in money_l:
+                        money[ci].append(f'<c r="{letter}{x}" s="{rp}"/>')
+                        shown[ci].append(math.nan)
+                    money[c_sdr].append(f'<c r="{sdr_l_}{x}" s="{rp}"/>')
+                    money[c_ser].append(f'<c r="{ser_l}{x}" s="{pct}"/>')
+                    money[c_rir].append(f'<c r="{rir_l_}{x}" s="{rp}"/>')
+                    money[c_rcr].append(f'<c r="{rcr_l}{x}" s="{pct}"/>')
+                    for ci in (c_sdr, c_ser, c_rcr, c_rir):
+                        shown.setdefault(ci, []).append(math.nan)
+                    continue
+                children = [row_of[key] for key in kids.get(keys[j], ()) if key in row_of]
+                for ci, letter, mkey in money_l:
                     value = c[mkey][j]
-                    if not first_row:
-                        blank(r, ci, fm["rp"])
-                        self.ev_shown[ci].append(math.nan)
-                        continue
                     if c["sendiri_" + mkey][j] or not children or len(children) > 500:
-                        num(r, ci, value, fm["rp"])
+                        money[ci].append(num_xml(letter, x, rp, value))
                     else:
-                        refs = ",".join(f"{L(ci)}{cr + 1}" for cr in children)
-                        fml(r, ci, f'=IF(COUNT({refs})=0,"",SUM({refs}))', fm["rp"], _cached(value))
-                    self.ev_shown[ci].append(float(value))
-                for q in range(4):
-                    v = c[f"realisasi_tw{q + 1}"][j]
-                    num(r, c_k[q], v, _kf(v, fk, fki))
-                agregasi = str(c["agregasi"][j])
-                polaritas = str(c["polaritas"][j])
-                cur = f"{kl[n - 1]}{x}"
-                # the K columns of the quarters are not adjacent: list them instead of a range
-                quarters = ",".join(f"{kl[q]}{x}" for q in range(n))
-                v = _cached(c["realisasi_sd"][j])
-                fml(r, c_sdk, _sd_formula(agregasi, quarters, cur), _kf(v, fk, fki), v)
+                        refs = ",".join(f"{letter}{cr + 1}" for cr in children)
+                        money[ci].append(fml_xml(letter, x, rp, f'IF(COUNT({refs})=0,"",SUM({refs}))', _cached(value)))
+                    shown[ci].append(float(value))
+                sd_rp = _fsum_or_nan([c[f"anggaran_tw{q + 1}_u"][j] for q in range(n)])
                 rps = ",".join(f"{rl[q]}{x}" for q in range(n))
-                sd_rp = (_fsum_or_nan([c[f"anggaran_tw{q + 1}_u"][j] for q in range(n)]) if first_row
-                         else math.nan)
-                self.ev_shown[c_sdr].append(sd_rp)
-                if first_row:
-                    fml(r, c_sdr, f'=IF(COUNT({rps})=0,"",SUM({rps}))', fm["rp"], _cached(sd_rp))
-                else:
-                    blank(r, c_sdr, fm["rp"])
-                v = c["target_sd"][j]
-                num(r, c_tsd, v, _kf(v, fk, fki))
-                sd = f"{sdk_l}{x}"
-                fml(r, c_cap, cap_forms[polaritas](sd, f"{tsd_l}{x}"), fm["pct"], _cached(c["capaian"][j]))
-                fml(r, c_capt, cap_forms[polaritas](sd, f"{tt_l}{x}"), fm["pct"], _cached(c["capaian_tahunan"][j]))
-                if first_row:
-                    serapan = (sd_rp / c["pagu_u"][j] * 100 if _finite_nonzero(c["pagu_u"][j])
-                               and not math.isnan(sd_rp) else math.nan)
-                    fml(r, c_ser, _ratio_formula(f"{sdr_l}{x}", f"{pagu_l}{x}"), fm["pct"], _cached(serapan))
-                else:
-                    serapan = math.nan
-                    blank(r, c_ser, fm["pct"])
-                self.ev_shown.setdefault(c_ser, []).append(serapan)
-                # Renstra (domain §9): up to this year by the indicator's Agregasi across years; money sums
-                v = _cached(c["realisasi_renstra_ini"][j])
-                if agregasi == "Kumulatif":
-                    fml(r, c_rik, f'=IF(COUNT({rlk_l}{x},{sd})=0,"",SUM({rlk_l}{x},{sd}))', _kf(v, fk, fki), v)
-                elif agregasi == "Posisi Akhir":
-                    fml(r, c_rik, f'=IF(ISNUMBER({sd}),{sd},IF(ISNUMBER({rlk_l}{x}),{rlk_l}{x},""))',
-                        _kf(v, fk, fki), v)
-                else:  # the mean of the years reported needs the years themselves: the value
-                    num(r, c_rik, c["realisasi_renstra_ini"][j], _kf(v, fk, fki))
-                fml(r, c_rck, cap_forms[polaritas](f"{rik_l}{x}", f"{rtk_l}{x}"), fm["pct"],
-                    _cached(c["capaian_renstra"][j]))
-                if first_row:
-                    ini_rp = _fsum_or_nan([self.ev_shown[c_rlr][-1], sd_rp])
-                    fml(r, c_rir, f'=IF(COUNT({rlr_l}{x},{sdr_l}{x})=0,"",SUM({rlr_l}{x},{sdr_l}{x}))', fm["rp"],
-                        _cached(ini_rp))
-                    rtr = self.ev_shown[c_rtr][-1]
-                    cap_rp = ini_rp / rtr * 100 if _finite_nonzero(rtr) and not math.isnan(ini_rp) else math.nan
-                    fml(r, c_rcr, _ratio_formula(f"{rir_l}{x}", f"{rtr_l}{x}"), fm["pct"], _cached(cap_rp))
-                else:
-                    ini_rp = cap_rp = math.nan
-                    blank(r, c_rir, fm["rp"])
-                    blank(r, c_rcr, fm["pct"])
-                self.ev_shown.setdefault(c_rcr, []).append(cap_rp)
-                self.ev_shown[c_rir].append(ini_rp)
-                fml(r, c_pred, pred_tmpl.replace("{ref}", f"{cap_l}{x}"), fm["center"], str(c["predikat"][j]))
-                txt(r, c_unit, bname, fm["text"])
-                txt(r, c_ket, ket, fm["text"])
-                txt(r, c_ku, "" if key.startswith(OWN_PREFIX) else key, fm["text"])
-                akar = first_row and bool(c["akar"][j])
-                num(r, c_akar, 1 if akar else 0, fm["int"])
-                self.ev_akar.append(akar)
+                money[c_sdr].append(fml_xml(sdr_l_, x, rp, f'IF(COUNT({rps})=0,"",SUM({rps}))', _cached(sd_rp)))
+                shown[c_sdr].append(sd_rp)
+                pagu = c["pagu_u"][j]
+                serapan = sd_rp / pagu * 100 if _finite_nonzero(pagu) and not math.isnan(sd_rp) else math.nan
+                money[c_ser].append(fml_xml(ser_l, x, pct, _ratio_formula(f"{sdr_l}{x}", f"{pagu_l}{x}")[1:],
+                                            _cached(serapan)))
+                shown.setdefault(c_ser, []).append(serapan)
+                ini_rp = _fsum_or_nan([shown[c_rlr][-1], sd_rp])
+                money[c_rir].append(fml_xml(rir_l_, x, rp, f'IF(COUNT({rlr_l}{x},{sdr_l}{x})=0,"",SUM({rlr_l}{x},{sdr_l}{x}))',
+                                            _cached(ini_rp)))
+                rtr = shown[c_rtr][-1]
+                cap_rp = ini_rp / rtr * 100 if _finite_nonzero(rtr) and not math.isnan(ini_rp) else math.nan
+                money[c_rcr].append(fml_xml(rcr_l, x, pct, _ratio_formula(f"{rir_l}{x}", f"{rtr_l}{x}")[1:],
+                                            _cached(cap_rp)))
+                shown.setdefault(c_rcr, []).append(cap_rp)
+                shown[c_rir].append(ini_rp)
+            cols.update(money)
+            order = [cols[ci] for ci in sorted(cols)]
+            last_c = max(cols)
+            for j, cells in enumerate(zip(*order, strict=True)):
+                sink.whole_row(rows[j], _row_height((kodes[j], uraian[j], indikator[j], bnames[j], ket[j], satuan[j],
+                                                     levels[j]), wrap_w), depth[j], "".join(cells), last_c)
         sink.close()
 
         last = first + self.count - 1
