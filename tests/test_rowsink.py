@@ -173,7 +173,12 @@ def _content(path: Path) -> dict[str, Any]:
 
 
 @pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="no fork here: the rows are written in-process")
-def test_rekap_rows_from_a_child_equal_rows_written_here(period: Any, tmp_path: Path) -> None:
+def test_rekap_rows_from_a_child_equal_rows_written_here(period: Any, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pengukuran Kinerja's rows from one child, Evaluasi Renja's second half from another."""
+    from kinerja_batch.rekap import evaluasi
+
+    monkeypatch.setattr(evaluasi, "SPLIT_ROWS", 2)  # split even this small table
     root, data = period
     here = rekap.write_rekap(tmp_path / "sini.xlsx", data, parallel=False)
     child = rekap.write_rekap(tmp_path / "anak.xlsx", data, parallel=True)
@@ -197,6 +202,9 @@ def test_rekap_child_that_fails_is_replaced_by_rows_written_here(period: Any, tm
     def broken(*args: Any) -> None:
         raise OSError("disk penuh di anak")
 
+    from kinerja_batch.rekap import evaluasi
+
+    monkeypatch.setattr(evaluasi, "SPLIT_ROWS", 2)
     monkeypatch.setattr(rekap_cells, "_rows_child", broken)
     path = rekap.write_rekap(tmp_path / "anak_gagal.xlsx", data, parallel=True)
     assert _content(path) == expected

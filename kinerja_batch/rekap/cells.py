@@ -300,10 +300,26 @@ class RowSink:
         self._flush()
         return self.row, self.max_col, self.level, self.notes, self.sizes
 
-    def close(self, state: tuple[int, int, int, list[Any], dict[int, int]] | None = None) -> None:
-        """Hand the sheet back to xlsxwriter: the next row it writes follows the sink's last. ``state``:
-        that of a sink whose rows were written elsewhere and have just been copied in."""
-        row, max_col, level, notes, sizes = state if state is not None else self.state()
+    def adopt(self, path: str, state: tuple[int, int, int, list[Any], dict[int, int]]) -> None:
+        """Append the rows another sink wrote to ``path`` (in a child process; they follow this sink's rows)
+        and take over its state."""
+        self._flush()
+        out = self.fh
+        out.flush()
+        with open(path, "rb") as rows:
+            shutil.copyfileobj(rows, out.buffer, 1 << 20)
+        row, max_col, level, notes, sizes = state
+        if row >= 0:
+            self.row, self.x = row, str(row + 1)
+        self.max_col = max(self.max_col, max_col)
+        self.level = max(self.level, level)
+        self.sizes.update(sizes)
+        for r, c, text, options in notes:
+            self.comment(r, c, text, options)
+
+    def close(self) -> None:
+        """Hand the sheet back to xlsxwriter: the next row it writes follows the sink's last."""
+        row, max_col, level, notes, sizes = self.state()
         ws = self.ws
         for r, px in sizes.items():
             ws.row_sizes[r] = [px, False]
@@ -322,37 +338,53 @@ class RowSink:
 class PendingRows:
     """Rows being written by a child process; :meth:`join` copies them into the sheet."""
 
-    def __init__(self, ws: Any, first: int, fill: Callable[[RowSink], None], proc: Any, path: str) -> None:
+    def __init__(self, ws: Any, first: int, fill: Callable[[RowSink], Any], proc: Any, path: str) -> None:
         self.ws, self.first, self.fill, self.proc, self.path = ws, first, fill, proc, path
 
-    def join(self) -> None:
-        """Wait for the child and take its rows; a child that failed is not trusted: the rows are written
-        here instead (an error in them, e.g. a text too long for a cell, is then raised here)."""
+    def _payload(self) -> Any:
+        """Wait for the child: ``(state, result)``, or None when it failed (then it is not trusted)."""
         import pickle
-        import shutil
 
         self.proc.join()
         code = self.proc.exitcode
         self.proc.close()
+        if code != 0:
+            return None
+        with open(self.path + ".state", "rb") as fh:
+            return pickle.load(fh)
+
+    def _remove(self) -> None:
+        for p in (self.path, self.path + ".state"):
+            if os.path.exists(p):
+                os.unlink(p)
+
+    def join(self) -> None:
+        """Wait for the child and take its rows as the sheet's, from its first row; a child that failed is
+        not trusted: the rows are written here instead (an error in them, e.g. a text too long for a cell,
+        is then raised here)."""
         try:
-            state = None
-            if code == 0:
-                with open(self.path + ".state", "rb") as fh:
-                    state = pickle.load(fh)
+            payload = self._payload()
             sink = RowSink(self.ws, self.first)  # flushes the header rows xlsxwriter holds
-            if state is None:
+            if payload is None:
                 self.fill(sink)
                 sink.close()
                 return
-            out = self.ws.fh
-            out.flush()
-            with open(self.path, "rb") as rows:
-                shutil.copyfileobj(rows, out.buffer, 1 << 20)
-            sink.close(state)
+            sink.adopt(self.path, payload[0])
+            sink.close()
         finally:
-            for p in (self.path, self.path + ".state"):
-                if os.path.exists(p):
-                    os.unlink(p)
+            self._remove()
+
+    def join_into(self, sink: RowSink) -> Any:
+        """Wait for the child and append its rows to ``sink`` (whose rows come before them); return what
+        the child's ``fill`` returned. A child that failed: ``fill`` runs here, into ``sink``."""
+        try:
+            payload = self._payload()
+            if payload is None:
+                return self.fill(sink)
+            sink.adopt(self.path, payload[0])
+            return payload[1]
+        finally:
+            self._remove()
 
     def stop(self) -> None:
         """Kill the child (the workbook is being abandoned) and remove its files."""
@@ -360,12 +392,10 @@ class PendingRows:
             self.proc.kill()
         self.proc.join()
         self.proc.close()
-        for p in (self.path, self.path + ".state"):
-            if os.path.exists(p):
-                os.unlink(p)
+        self._remove()
 
 
-def _rows_child(ws: Any, first: int, fill: Callable[[RowSink], None], path: str) -> None:
+def _rows_child(ws: Any, first: int, fill: Callable[[RowSink], Any], path: str) -> None:
     """The child's work; any failure is only its exit code (the parent writes the rows itself then and
     meets the error, if it is one, with its own message)."""
     import pickle
@@ -374,15 +404,15 @@ def _rows_child(ws: Any, first: int, fill: Callable[[RowSink], None], path: str)
     try:
         with open(path, "w", encoding="utf-8") as fh:
             sink = RowSink(ws, first, fh=fh)
-            fill(sink)
+            result = fill(sink)
             state = sink.state()
         with open(path + ".state", "wb") as out:
-            pickle.dump(state, out)
+            pickle.dump((state, result), out)
     except BaseException:  # noqa: BLE001 - reported by the exit code, handled by the parent
         sys.exit(1)
 
 
-def rows_elsewhere(ws: Any, first: int, fill: Callable[[RowSink], None], formats: Sequence[Any],
+def rows_elsewhere(ws: Any, first: int, fill: Callable[[RowSink], Any], formats: Sequence[Any],
                    tmpdir: str | None) -> PendingRows | None:
     """Start ``fill(sink)`` for the rows from ``first`` in a forked child, so that with two cores one
     indicator sheet is written while the parent writes the other; None where processes are not forked

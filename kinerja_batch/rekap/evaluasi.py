@@ -28,6 +28,7 @@ from kinerja_batch.rekap.cells import (
     fml_xml,
     num_cells,
     num_xml,
+    rows_elsewhere,
     txt_cells,
 )
 from kinerja_batch.rekap.constants import (
@@ -53,6 +54,9 @@ from kinerja_batch.rekap.formulas import (
     _sd_formula,
 )
 
+# rows from which Evaluasi Renja is written by two processes (below that a fork costs more than it saves)
+SPLIT_ROWS = 10_000
+
 
 def _fsum_or_nan(values: Any) -> float:
     """Exact sum of the finite numbers of a row's few values; NaN when there are none (called per row: plain
@@ -77,9 +81,10 @@ class EvaluasiSheet(RekapBase):
         else:
             self.ev_frame = self.m
 
-    def ev_chunks(self, keys: Any) -> Any:
-        for start in range(0, self.count, _CHUNK):
-            part = self.ev_frame.iloc[start:start + _CHUNK]
+    def ev_chunks(self, keys: Any, lo: int = 0, hi: int | None = None) -> Any:
+        hi = self.count if hi is None else hi
+        for start in range(lo, hi, _CHUNK):
+            part = self.ev_frame.iloc[start:min(start + _CHUNK, hi)]
             yield start, {k: part[k].tolist() for k in keys}
 
     # ------------------------------------------------------------------ Evaluasi Renja
@@ -216,9 +221,12 @@ class EvaluasiSheet(RekapBase):
                 row_of[key] = first + i
                 if parent:
                     kids.setdefault(parent, []).append(key)
-        self.ev_shown: dict[int, list[float]] = {ci: [] for ci, _ in money_cols}  # per column, per row
-        self.ev_shown[c_sdr] = []
-        self.ev_shown[c_rir] = []
+
+        def new_shown() -> dict[int, list[float]]:
+            """The numbers each row shows in the money columns (per column, per row), for the foot."""
+            return {ci: [] for ci in (*(ci for ci, _ in money_cols), c_sdr, c_ser, c_rir, c_rcr)}
+
+        self.ev_shown = new_shown()
         self.ev_levels: list[str] = []
         self.ev_akar: list[bool] = []
 
@@ -235,136 +243,162 @@ class EvaluasiSheet(RekapBase):
 
         money_l = [(ci, L(ci), mkey) for ci, mkey in money_cols]
         sdr_l_, ser_l, rir_l_, rcr_l = L(c_sdr), L(c_ser), L(c_rir), L(c_rcr)
-        shown = self.ev_shown
-        for start, c in self.ev_chunks(EV_KEYS):
-            # the rows a column of a block at a time; the money of each uraian row by row (it needs the rows
-            # before it) -- the same XML as cell by cell
-            k = len(c["kode_indikator"])
-            rows = range(first + start, first + start + k)
-            xs = [str(r + 1) for r in rows]
-            r0 = rows[0]
-            levels = [str(v) for v in c["level"]]
-            self.ev_levels.extend(levels)
-            group = [lv in GROUP_LEVELS for lv in levels]
-            depth = ([min(int(d), 3) for d in c["kedalaman"]] if self.ev_hierarchy
-                     else self.outline[start:start + k])
+        def fill(sink: RowSink, lo: int, hi: int, shown: dict[int, list[float]], levels_out: list[str],
+                 akar_out: list[bool]) -> None:
+            """Rows lo..hi-1: a column of a block at a time, each uraian's money row by row (from the row's
+            own values) -- the same XML as cell by cell; what the foot needs goes to the last three."""
+            for start, c in self.ev_chunks(EV_KEYS, lo, hi):
+                k = len(c["kode_indikator"])
+                rows = range(first + start, first + start + k)
+                xs = [str(r + 1) for r in rows]
+                r0 = rows[0]
+                levels = [str(v) for v in c["level"]]
+                levels_out.extend(levels)
+                group = [lv in GROUP_LEVELS for lv in levels]
+                depth = ([min(int(d), 3) for d in c["kedalaman"]] if self.ev_hierarchy
+                         else self.outline[start:start + k])
 
-            def per_row(key: str, group: list[bool] = group) -> list[str]:
-                return [sg[key] if g else sp[key] for g in group]
+                def per_row(key: str, group: list[bool] = group) -> list[str]:
+                    return [sg[key] if g else sp[key] for g in group]
 
-            text_s, center_s, pct_s, rp_s = per_row("text"), per_row("center"), per_row("pct"), per_row("rp")
-            kodes = [str(v) for v in c["kode_indikator"]]
-            uraian = [_text(v) for v in c["uraian"]]
-            indikator = [_text(v) for v in c["indikator_kinerja"]]
-            bnames = [self.bidang_names.get(b, str(b)) for b in c["kode_bidang"]]
-            ket = [_text(v) for v in c["keterangan"]]
-            satuan = [_text(v) for v in c["satuan"]]
-            keys = [str(v) for v in c["kode_uraian_ef"]]
-            firsts = [bool(v) for v in c["uraian_pertama"]]
-            agregasi = [str(v) for v in c["agregasi"]]
-            polaritas = [str(v) for v in c["polaritas"]]
-            cur = [f"{kl[n - 1]}{x}" for x in xs]
-            sd = [f"{sdk_l}{x}" for x in xs]
-            real_sd = [_cached(v) for v in c["realisasi_sd"]]
-            rik_v = [_cached(v) for v in c["realisasi_renstra_ini"]]
-            akar = [f_ and bool(a) for f_, a in zip(firsts, c["akar"], strict=True)]
-            self.ev_akar.extend(akar)
-            cols: dict[int, list[str]] = {
-                c_no: num_cells(L(c_no), xs, range(start + 1, start + k + 1), per_row("int")),
-                c_kode: txt_cells(ws, r0, c_kode, xs, kodes, text_s),
-                c_level: txt_cells(ws, r0, c_level, xs, levels, text_s),
-                c_uraian: txt_cells(ws, r0, c_uraian, xs, uraian,
-                                    [ind_s[g][d] for g, d in zip(group, depth, strict=True)]),
-                c_ind: txt_cells(ws, r0, c_ind, xs, indikator, text_s),
-                c_satuan: txt_cells(ws, r0, c_satuan, xs, satuan, center_s),
-                c_tt: num_cells(L(c_tt), xs, c["target_tahunan"], k_styles(c["target_tahunan"], group)),
-                c_rtk: num_cells(L(c_rtk), xs, c["target_renstra"], k_styles(c["target_renstra"], group)),
-                c_rlk: num_cells(L(c_rlk), xs, c["realisasi_renstra_lalu"],
-                                 k_styles(c["realisasi_renstra_lalu"], group)),
-                # the K columns of the quarters are not adjacent: listed instead of a range
-                c_sdk: fml_cells(L(c_sdk), xs, [_sd_formula(a, ",".join(f"{kl[q]}{x}" for q in range(n)), u)[1:]
-                                                for a, x, u in zip(agregasi, xs, cur, strict=True)],
-                                 k_styles(real_sd, group), real_sd),
-                c_tsd: num_cells(L(c_tsd), xs, c["target_sd"], k_styles(c["target_sd"], group)),
-                c_cap: fml_cells(L(c_cap), xs, [cap_forms[pl](d, f"{tsd_l}{x}")[1:] for pl, d, x in
-                                                zip(polaritas, sd, xs, strict=True)], pct_s,
-                                 [_cached(v) for v in c["capaian"]]),
-                c_capt: fml_cells(L(c_capt), xs, [cap_forms[pl](d, f"{tt_l}{x}")[1:] for pl, d, x in
-                                                  zip(polaritas, sd, xs, strict=True)], pct_s,
-                                  [_cached(v) for v in c["capaian_tahunan"]]),
-                c_rck: fml_cells(L(c_rck), xs, [cap_forms[pl](f"{rik_l}{x}", f"{rtk_l}{x}")[1:] for pl, x in
-                                                zip(polaritas, xs, strict=True)], pct_s,
-                                 [_cached(v) for v in c["capaian_renstra"]]),
-                c_pred: fml_cells(L(c_pred), xs, [pred_tmpl.replace("{ref}", f"{cap_l}{x}")[1:] for x in xs],
-                                  center_s, [str(v) for v in c["predikat"]]),
-                c_unit: txt_cells(ws, r0, c_unit, xs, bnames, text_s),
-                c_ket: txt_cells(ws, r0, c_ket, xs, ket, text_s),
-                c_ku: txt_cells(ws, r0, c_ku, xs, ["" if key.startswith(OWN_PREFIX) else key for key in keys],
-                                text_s),
-                c_akar: num_cells(L(c_akar), xs, [1 if a else 0 for a in akar], per_row("int")),
-            }
-            for q in range(4):
-                values = c[f"realisasi_tw{q + 1}"]
-                cols[c_k[q]] = num_cells(L(c_k[q]), xs, values, k_styles(values, group))
-            # Renstra (domain §9): up to this year by the indicator's Agregasi across years; money sums
-            rik_cells = [
-                fml_xml(rik_l, x, s_, f'IF(COUNT({rlk_l}{x},{d})=0,"",SUM({rlk_l}{x},{d}))', v) if a == "Kumulatif"
-                else fml_xml(rik_l, x, s_, f'IF(ISNUMBER({d}),{d},IF(ISNUMBER({rlk_l}{x}),{rlk_l}{x},""))', v)
-                if a == "Posisi Akhir"
-                else num_xml(rik_l, x, s_, raw)  # the mean of the years reported needs the years: the value
-                for a, x, d, s_, v, raw in zip(agregasi, xs, sd, k_styles(rik_v, group), rik_v,
-                                               c["realisasi_renstra_ini"], strict=True)]
-            cols[c_rik] = rik_cells
-            # money: once per uraian (its first indicator row); a parent without its own sums its children
-            money: dict[int, list[str]] = {ci: [] for ci, _, _ in money_l}
-            for ci in (c_sdr, c_ser, c_rir, c_rcr):
-                money[ci] = []
-            for j in range(k):
-                x, rp, pct = xs[j], rp_s[j], pct_s[j]
-                if not firsts[j]:
-                    for ci, letter, _ in money_l:
-                        money[ci].append(f'<c r="{letter}{x}" s="{rp}"/>')
-                        shown[ci].append(math.nan)
-                    money[c_sdr].append(f'<c r="{sdr_l_}{x}" s="{rp}"/>')
-                    money[c_ser].append(f'<c r="{ser_l}{x}" s="{pct}"/>')
-                    money[c_rir].append(f'<c r="{rir_l_}{x}" s="{rp}"/>')
-                    money[c_rcr].append(f'<c r="{rcr_l}{x}" s="{pct}"/>')
-                    for ci in (c_sdr, c_ser, c_rcr, c_rir):
-                        shown.setdefault(ci, []).append(math.nan)
-                    continue
-                children = [row_of[key] for key in kids.get(keys[j], ()) if key in row_of]
-                for ci, letter, mkey in money_l:
-                    value = c[mkey][j]
-                    if c["sendiri_" + mkey][j] or not children or len(children) > 500:
-                        money[ci].append(num_xml(letter, x, rp, value))
-                    else:
-                        refs = ",".join(f"{letter}{cr + 1}" for cr in children)
-                        money[ci].append(fml_xml(letter, x, rp, f'IF(COUNT({refs})=0,"",SUM({refs}))', _cached(value)))
-                    shown[ci].append(float(value))
-                sd_rp = _fsum_or_nan([c[f"anggaran_tw{q + 1}_u"][j] for q in range(n)])
-                rps = ",".join(f"{rl[q]}{x}" for q in range(n))
-                money[c_sdr].append(fml_xml(sdr_l_, x, rp, f'IF(COUNT({rps})=0,"",SUM({rps}))', _cached(sd_rp)))
-                shown[c_sdr].append(sd_rp)
-                pagu = c["pagu_u"][j]
-                serapan = sd_rp / pagu * 100 if _finite_nonzero(pagu) and not math.isnan(sd_rp) else math.nan
-                money[c_ser].append(fml_xml(ser_l, x, pct, _ratio_formula(f"{sdr_l}{x}", f"{pagu_l}{x}")[1:],
-                                            _cached(serapan)))
-                shown.setdefault(c_ser, []).append(serapan)
-                ini_rp = _fsum_or_nan([shown[c_rlr][-1], sd_rp])
-                money[c_rir].append(fml_xml(rir_l_, x, rp, f'IF(COUNT({rlr_l}{x},{sdr_l}{x})=0,"",SUM({rlr_l}{x},{sdr_l}{x}))',
-                                            _cached(ini_rp)))
-                rtr = shown[c_rtr][-1]
-                cap_rp = ini_rp / rtr * 100 if _finite_nonzero(rtr) and not math.isnan(ini_rp) else math.nan
-                money[c_rcr].append(fml_xml(rcr_l, x, pct, _ratio_formula(f"{rir_l}{x}", f"{rtr_l}{x}")[1:],
-                                            _cached(cap_rp)))
-                shown.setdefault(c_rcr, []).append(cap_rp)
-                shown[c_rir].append(ini_rp)
-            cols.update(money)
-            order = [cols[ci] for ci in sorted(cols)]
-            last_c = max(cols)
-            for j, cells in enumerate(zip(*order, strict=True)):
-                sink.whole_row(rows[j], _row_height((kodes[j], uraian[j], indikator[j], bnames[j], ket[j], satuan[j],
-                                                     levels[j]), wrap_w), depth[j], "".join(cells), last_c)
+                text_s, center_s, pct_s, rp_s = per_row("text"), per_row("center"), per_row("pct"), per_row("rp")
+                kodes = [str(v) for v in c["kode_indikator"]]
+                uraian = [_text(v) for v in c["uraian"]]
+                indikator = [_text(v) for v in c["indikator_kinerja"]]
+                bnames = [self.bidang_names.get(b, str(b)) for b in c["kode_bidang"]]
+                ket = [_text(v) for v in c["keterangan"]]
+                satuan = [_text(v) for v in c["satuan"]]
+                keys = [str(v) for v in c["kode_uraian_ef"]]
+                firsts = [bool(v) for v in c["uraian_pertama"]]
+                agregasi = [str(v) for v in c["agregasi"]]
+                polaritas = [str(v) for v in c["polaritas"]]
+                cur = [f"{kl[n - 1]}{x}" for x in xs]
+                sd = [f"{sdk_l}{x}" for x in xs]
+                real_sd = [_cached(v) for v in c["realisasi_sd"]]
+                rik_v = [_cached(v) for v in c["realisasi_renstra_ini"]]
+                akar = [f_ and bool(a) for f_, a in zip(firsts, c["akar"], strict=True)]
+                akar_out.extend(akar)
+                cols: dict[int, list[str]] = {
+                    c_no: num_cells(L(c_no), xs, range(start + 1, start + k + 1), per_row("int")),
+                    c_kode: txt_cells(ws, r0, c_kode, xs, kodes, text_s),
+                    c_level: txt_cells(ws, r0, c_level, xs, levels, text_s),
+                    c_uraian: txt_cells(ws, r0, c_uraian, xs, uraian,
+                                        [ind_s[g][d] for g, d in zip(group, depth, strict=True)]),
+                    c_ind: txt_cells(ws, r0, c_ind, xs, indikator, text_s),
+                    c_satuan: txt_cells(ws, r0, c_satuan, xs, satuan, center_s),
+                    c_tt: num_cells(L(c_tt), xs, c["target_tahunan"], k_styles(c["target_tahunan"], group)),
+                    c_rtk: num_cells(L(c_rtk), xs, c["target_renstra"], k_styles(c["target_renstra"], group)),
+                    c_rlk: num_cells(L(c_rlk), xs, c["realisasi_renstra_lalu"],
+                                     k_styles(c["realisasi_renstra_lalu"], group)),
+                    # the K columns of the quarters are not adjacent: listed instead of a range
+                    c_sdk: fml_cells(L(c_sdk), xs, [_sd_formula(a, ",".join(f"{kl[q]}{x}" for q in range(n)), u)[1:]
+                                                    for a, x, u in zip(agregasi, xs, cur, strict=True)],
+                                     k_styles(real_sd, group), real_sd),
+                    c_tsd: num_cells(L(c_tsd), xs, c["target_sd"], k_styles(c["target_sd"], group)),
+                    c_cap: fml_cells(L(c_cap), xs, [cap_forms[pl](d, f"{tsd_l}{x}")[1:] for pl, d, x in
+                                                    zip(polaritas, sd, xs, strict=True)], pct_s,
+                                     [_cached(v) for v in c["capaian"]]),
+                    c_capt: fml_cells(L(c_capt), xs, [cap_forms[pl](d, f"{tt_l}{x}")[1:] for pl, d, x in
+                                                      zip(polaritas, sd, xs, strict=True)], pct_s,
+                                      [_cached(v) for v in c["capaian_tahunan"]]),
+                    c_rck: fml_cells(L(c_rck), xs, [cap_forms[pl](f"{rik_l}{x}", f"{rtk_l}{x}")[1:] for pl, x in
+                                                    zip(polaritas, xs, strict=True)], pct_s,
+                                     [_cached(v) for v in c["capaian_renstra"]]),
+                    c_pred: fml_cells(L(c_pred), xs, [pred_tmpl.replace("{ref}", f"{cap_l}{x}")[1:] for x in xs],
+                                      center_s, [str(v) for v in c["predikat"]]),
+                    c_unit: txt_cells(ws, r0, c_unit, xs, bnames, text_s),
+                    c_ket: txt_cells(ws, r0, c_ket, xs, ket, text_s),
+                    c_ku: txt_cells(ws, r0, c_ku, xs, ["" if key.startswith(OWN_PREFIX) else key for key in keys],
+                                    text_s),
+                    c_akar: num_cells(L(c_akar), xs, [1 if a else 0 for a in akar], per_row("int")),
+                }
+                for q in range(4):
+                    values = c[f"realisasi_tw{q + 1}"]
+                    cols[c_k[q]] = num_cells(L(c_k[q]), xs, values, k_styles(values, group))
+                # Renstra (domain §9): up to this year by the indicator's Agregasi across years; money sums
+                rik_cells = [
+                    fml_xml(rik_l, x, s_, f'IF(COUNT({rlk_l}{x},{d})=0,"",SUM({rlk_l}{x},{d}))', v) if a == "Kumulatif"
+                    else fml_xml(rik_l, x, s_, f'IF(ISNUMBER({d}),{d},IF(ISNUMBER({rlk_l}{x}),{rlk_l}{x},""))', v)
+                    if a == "Posisi Akhir"
+                    else num_xml(rik_l, x, s_, raw)  # the mean of the years reported needs the years: the value
+                    for a, x, d, s_, v, raw in zip(agregasi, xs, sd, k_styles(rik_v, group), rik_v,
+                                                   c["realisasi_renstra_ini"], strict=True)]
+                cols[c_rik] = rik_cells
+                # money: once per uraian (its first indicator row); a parent without its own sums its children
+                money: dict[int, list[str]] = {ci: [] for ci, _, _ in money_l}
+                for ci in (c_sdr, c_ser, c_rir, c_rcr):
+                    money[ci] = []
+                for j in range(k):
+                    x, rp, pct = xs[j], rp_s[j], pct_s[j]
+                    if not firsts[j]:
+                        for ci, letter, _ in money_l:
+                            money[ci].append(f'<c r="{letter}{x}" s="{rp}"/>')
+                            shown[ci].append(math.nan)
+                        money[c_sdr].append(f'<c r="{sdr_l_}{x}" s="{rp}"/>')
+                        money[c_ser].append(f'<c r="{ser_l}{x}" s="{pct}"/>')
+                        money[c_rir].append(f'<c r="{rir_l_}{x}" s="{rp}"/>')
+                        money[c_rcr].append(f'<c r="{rcr_l}{x}" s="{pct}"/>')
+                        for ci in (c_sdr, c_ser, c_rcr, c_rir):
+                            shown.setdefault(ci, []).append(math.nan)
+                        continue
+                    children = [row_of[key] for key in kids.get(keys[j], ()) if key in row_of]
+                    for ci, letter, mkey in money_l:
+                        value = c[mkey][j]
+                        if c["sendiri_" + mkey][j] or not children or len(children) > 500:
+                            money[ci].append(num_xml(letter, x, rp, value))
+                        else:
+                            refs = ",".join(f"{letter}{cr + 1}" for cr in children)
+                            money[ci].append(fml_xml(letter, x, rp, f'IF(COUNT({refs})=0,"",SUM({refs}))', _cached(value)))
+                        shown[ci].append(float(value))
+                    sd_rp = _fsum_or_nan([c[f"anggaran_tw{q + 1}_u"][j] for q in range(n)])
+                    rps = ",".join(f"{rl[q]}{x}" for q in range(n))
+                    money[c_sdr].append(fml_xml(sdr_l_, x, rp, f'IF(COUNT({rps})=0,"",SUM({rps}))', _cached(sd_rp)))
+                    shown[c_sdr].append(sd_rp)
+                    pagu = c["pagu_u"][j]
+                    serapan = sd_rp / pagu * 100 if _finite_nonzero(pagu) and not math.isnan(sd_rp) else math.nan
+                    money[c_ser].append(fml_xml(ser_l, x, pct, _ratio_formula(f"{sdr_l}{x}", f"{pagu_l}{x}")[1:],
+                                                _cached(serapan)))
+                    shown.setdefault(c_ser, []).append(serapan)
+                    ini_rp = _fsum_or_nan([shown[c_rlr][-1], sd_rp])
+                    money[c_rir].append(fml_xml(rir_l_, x, rp, f'IF(COUNT({rlr_l}{x},{sdr_l}{x})=0,"",SUM({rlr_l}{x},{sdr_l}{x}))',
+                                                _cached(ini_rp)))
+                    rtr = shown[c_rtr][-1]
+                    cap_rp = ini_rp / rtr * 100 if _finite_nonzero(rtr) and not math.isnan(ini_rp) else math.nan
+                    money[c_rcr].append(fml_xml(rcr_l, x, pct, _ratio_formula(f"{rir_l}{x}", f"{rtr_l}{x}")[1:],
+                                                _cached(cap_rp)))
+                    shown.setdefault(c_rcr, []).append(cap_rp)
+                    shown[c_rir].append(ini_rp)
+                cols.update(money)
+                order = [cols[ci] for ci in sorted(cols)]
+                last_c = max(cols)
+                for j, cells in enumerate(zip(*order, strict=True)):
+                    sink.whole_row(rows[j], _row_height((kodes[j], uraian[j], indikator[j], bnames[j], ket[j], satuan[j],
+                                                         levels[j]), wrap_w), depth[j], "".join(cells), last_c)
+
+        def tail(sink: RowSink) -> tuple[dict[int, list[float]], list[str], list[bool]]:
+            shown: dict[int, list[float]] = new_shown()
+            levels: list[str] = []
+            akar: list[bool] = []
+            fill(sink, half, self.count, shown, levels, akar)
+            return shown, levels, akar
+
+        # a big table: its second half in a child process while this one writes the first (two cores)
+        half = self.count // 2 if self.parallel and self.count >= SPLIT_ROWS else self.count
+        job = rows_elsewhere(ws, first + half, tail, [], self.wb.tmpdir) if half < self.count else None
+        if job is None:
+            half = self.count
+        try:
+            fill(sink, 0, half, self.ev_shown, self.ev_levels, self.ev_akar)
+        except BaseException:
+            if job is not None:
+                job.stop()
+            raise
+        if job is not None:
+            shown_t, levels_t, akar_t = job.join_into(sink)
+            for ci, values in shown_t.items():
+                self.ev_shown[ci].extend(values)
+            self.ev_levels.extend(levels_t)
+            self.ev_akar.extend(akar_t)
         sink.close()
 
         last = first + self.count - 1
