@@ -149,8 +149,9 @@ class RowSink:
     150,000-row rekap more than half its time.
 
     Use between xlsxwriter's own writes of the rows above (title, header) and below (foot, signature):
-    ``start`` flushes the rows xlsxwriter holds, the writers take the same arguments as
-    :func:`_cell_writers` (plus ``blank`` and ``row`` for ``write_blank``/``set_row``), rows go out in
+    creating it flushes the rows xlsxwriter holds; the writers take the same arguments as
+    xlsxwriter's ``write_number``/``write_string``/``write_formula`` (plus ``blank`` and ``row`` for
+    ``write_blank``/``set_row``; and :meth:`whole_row` for rows built a column at a time), rows go out in
     ascending order, cells of a row in any order; ``close`` hands the sheet back to xlsxwriter with its
     dimensions and outline level. Cell notes (``write_comment``) may be added to the sink's rows.
     """
@@ -506,38 +507,6 @@ def _inline_text(text: str) -> str:
     text = Worksheet._escape_control_characters(text)
     space = ' xml:space="preserve"' if text[0].isspace() or text[-1].isspace() else ""
     return f"<t{space}>{_xml_text(text)}</t>"
-
-
-def _cell_writers(ws: Any) -> tuple[Callable[..., None], Callable[..., None], Callable[..., None]]:
-    """Checked writers for the hot loops of the indicator sheets: ``num(r, c, value, fmt)``,
-    ``txt(r, c, text, fmt)`` and ``fml(r, c, formula, fmt, cached)``.
-
-    An empty value is a formatted blank cell (its border; column formats would also dress the cells
-    outside the table). xlsxwriter's undecorated writers are used when present: the same checks and
-    return codes, without the A1-notation wrapper that costs a tenth of the time per cell.
-    """
-    wn = getattr(ws, "_write_number", ws.write_number)
-    wb_ = getattr(ws, "_write_blank", ws.write_blank)
-    wf = getattr(ws, "_write_formula", ws.write_formula)
-    wstr = getattr(ws, "_write_string", ws.write_string)
-
-    def num(r: int, c: int, v: Any, fmt: Any) -> None:
-        res = wb_(r, c, None, fmt) if (v is None or v != v) else wn(r, c, v, fmt)
-        if res:
-            _fail(ws, r, c, res)
-
-    def txt(r: int, c: int, v: Any, fmt: Any) -> None:
-        text = _text(v)
-        res = wstr(r, c, text, fmt) if text else wb_(r, c, None, fmt)
-        if res:
-            _fail(ws, r, c, res)
-
-    def fml(r: int, c: int, formula: str, fmt: Any, cached: Any) -> None:
-        res = wf(r, c, formula, fmt, cached)
-        if res:
-            _fail(ws, r, c, res)
-
-    return num, txt, fml
 
 
 def _is_missing(v: Any) -> bool:

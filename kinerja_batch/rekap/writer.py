@@ -127,8 +127,9 @@ class _FastDeflate(zipfile.ZipFile):
 
 
 class RekapWorkbook(xlsxwriter.Workbook):
-    """xlsxwriter's workbook, packed with a faster deflate level (xlsxwriter has no option for it: its
-    zip class is swapped while the package is stored; another xlsxwriter simply packs at its default)."""
+    """xlsxwriter's workbook, packed by :class:`_FastDeflate` (deflate level 1, big sheets on every core).
+    xlsxwriter has no option for it: its zip class is swapped while the package is stored; another
+    xlsxwriter, with another zip class, simply packs at its default."""
 
     def _store_workbook(self) -> None:
         import xlsxwriter.workbook as module
