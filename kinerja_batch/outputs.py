@@ -74,7 +74,9 @@ def rebuild_outputs(ws: Workspace, settings: Settings, master: Master | Callable
         issue = not data.final
         if not issue:
             sidik_bidang = {}  # nothing issued: a period opened again writes every bidang's
-        writer = None if dry_run or not issue else _konfirmasi_in_child(ws, data, changed)
+        # the child writes the confirmation workbooks and then the e-mail drafts that attach them
+        drafts_to = None if dry_run or not issue else _drafts_result_file(ws)
+        writer = None if drafts_to is None else _konfirmasi_in_child(ws, data, changed, drafts_to)
         held_open = False  # a confirmation workbook went beside its held-open name
         written = path if dry_run else write_rekap(path, data)
         report.rekap.append(str(written.relative_to(ws.root)))
@@ -82,10 +84,11 @@ def rebuild_outputs(ws: Workspace, settings: Settings, master: Master | Callable
             report.rekap_baru[str(path.relative_to(ws.root))] = str(written.relative_to(ws.root))
         if issue:
             report.konfirmasi += _konfirmasi_paths(ws, data)
-        if writer is not None:
+        if writer is not None and drafts_to is not None:
             _wait_for(writer, p)
             held_open = _note_konfirmasi_beside(ws, report, konfirmasi_before)
-        if issue:
+            _take_drafts(report, drafts_to)
+        elif issue:
             _write_drafts(ws, data, report, dry_run=dry_run, only=changed)
         if not dry_run and written == path and not held_open:  # else the next run tries the held files again
             state.put(p, {"sidik": fingerprint(ledger, ws, settings, p), "status": status,
@@ -246,28 +249,73 @@ def _konfirmasi_paths(ws: Workspace, data: PeriodData) -> list[str]:
     return write_konfirmasi_workbooks(ws, data, dry_run=True)
 
 
-def _konfirmasi_in_child(ws: Workspace, data: PeriodData, only: set[str] | None = None) -> Any:
+def _konfirmasi_in_child(ws: Workspace, data: PeriodData, only: set[str] | None = None,
+                         drafts_to: str | None = None) -> Any:
     """Start writing the period's confirmation workbooks in a child process; see :func:`_wait_for`.
 
     They are independent of the rekap (the ledger is already committed), so with two cores the
     outputs of a period take about as long as the longer of the two, not their sum. The child is
     forked on Linux and spawned (``data`` pickled) on Windows and macOS, like the readers. With ``only``,
-    the workbooks of other bidang are written only when missing.
+    the workbooks of other bidang are written only when missing. With ``drafts_to``, the child then
+    writes the e-mail drafts, which attach those workbooks, and leaves what it wrote in that file
+    (see :func:`_take_drafts`).
     """
     import multiprocessing
 
     from kinerja_batch.safety import start_method
 
     ctx: Any = multiprocessing.get_context(start_method())
-    proc = ctx.Process(target=_write_konfirmasi_child, args=(ws, data, only))
+    proc = ctx.Process(target=_write_konfirmasi_child, args=(ws, data, only, drafts_to))
     proc.start()
     return proc
 
 
-def _write_konfirmasi_child(ws: Workspace, data: PeriodData, only: set[str] | None = None) -> None:
+def _write_konfirmasi_child(ws: Workspace, data: PeriodData, only: set[str] | None = None,
+                            drafts_to: str | None = None) -> None:
+    import json
+
     from kinerja_batch.konfirmasi import write_konfirmasi_workbooks
+    from kinerja_batch.report import RunReport
 
     write_konfirmasi_workbooks(ws, data, only=only)
+    if drafts_to is None:
+        return
+    # the drafts as the parent would write them after waiting: the workbooks' paths, beside their held-open
+    # names where they went there, then the drafts attaching them
+    mine = RunReport(run_id=None, dry_run=False, started="")
+    mine.konfirmasi = _konfirmasi_paths(ws, data)
+    _note_konfirmasi_beside(ws, mine, 0)
+    _write_drafts(ws, data, mine, dry_run=False, only=only)
+    with open(drafts_to, "w", encoding="utf-8") as fh:
+        json.dump({"drafts": mine.drafts, "catatan": mine.catatan}, fh)
+
+
+def _drafts_result_file(ws: Workspace) -> str:
+    """Where the child leaves the list of drafts it wrote (``outbox/.tmp_*``: removed by the next run if this
+    one dies)."""
+    import os
+    import tempfile
+
+    ws.outbox.mkdir(parents=True, exist_ok=True)
+    fd, path = tempfile.mkstemp(prefix=".tmp_draf_", suffix=".json", dir=ws.outbox)
+    os.close(fd)
+    return path
+
+
+def _take_drafts(report: RunReport, drafts_to: str) -> None:
+    """The drafts the child wrote, and its notes the run does not have yet (no sender set)."""
+    import json
+    import os
+
+    try:
+        with open(drafts_to, encoding="utf-8") as fh:
+            done = json.load(fh)
+    finally:
+        os.unlink(drafts_to)
+    report.drafts += done["drafts"]
+    for note in done["catatan"]:
+        if note not in report.catatan:
+            report.catatan.append(note)
 
 
 def _note_konfirmasi_beside(ws: Workspace, report: RunReport, first: int) -> bool:
