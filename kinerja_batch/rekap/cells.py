@@ -603,9 +603,10 @@ def _row_height(texts: Sequence[str], widths: Sequence[float]) -> float:
         if not text:
             continue
         per_line = max(1, int((width - 0.8) * 1.2))
-        n = 0
-        for part in text.split("\n"):
-            n += max(1, -(-len(part) // per_line))
+        if "\n" in text:
+            n = sum(max(1, -(-len(part) // per_line)) for part in text.split("\n"))
+        else:  # one paragraph (almost every cell): no list of parts
+            n = -(-len(text) // per_line)
         if n > lines:
             lines = n
     return 12.0 * lines + 3.0
