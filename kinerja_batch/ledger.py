@@ -593,21 +593,22 @@ class Ledger:
             where = (f"FROM json_each(?) j JOIN nilai n ON n.kode_indikator = j.value WHERE {before}"
                      " AND (n.realisasi IS NOT NULL OR (n.tahun = ? AND n.tw = ?))")
             params = (json.dumps(codes), tahun, tahun, tw, prev_tahun, prev_tw)
-            size = int(self.conn.execute(f"SELECT COUNT(*) {where}", params).fetchone()[0])
-            # filled chunk by chunk into arrays of their final size: the peak is the result plus one chunk
-            at = np.empty(size, dtype="int32")
-            when = np.empty((size, 2), dtype="int16")
-            numbers = np.empty((size, 2), dtype="float64")
-            cur = self.conn.execute(f"SELECT j.key, n.tahun, n.tw, n.realisasi, n.anggaran {where}"
-                                    " ORDER BY n.tahun, n.tw, n.id", params)
-            done = 0
-            while (chunk := cur.fetchmany(1 << 15)) and done < size:
-                block = np.array(chunk, dtype="float64")[: size - done]  # NULL -> NaN
-                end = done + len(block)
-                at[done:end] = block[:, 0]
-                when[done:end] = block[:, 1:3]
-                numbers[done:end] = block[:, 3:5]
-                done = end
+            # read as numbers in chunks (no Python object per value), put in time order here: SQLite's sort of
+            # the rows and a counting pass before cost twice the reading (12 quarters of 30,000 indicators)
+            cur = self.conn.cursor()
+            cur.row_factory = None  # plain tuples: a Row object per value cost a third of the time
+            cur.execute(f"SELECT j.key, n.tahun, n.tw, n.realisasi, n.anggaran, n.id {where}", params)
+            parts = []
+            while chunk := cur.fetchmany(1 << 15):
+                parts.append(np.array(chunk, dtype="float64"))  # NULL -> NaN
+            block = np.concatenate(parts) if parts else np.empty((0, 6))
+            del parts
+            order = np.lexsort((block[:, 5], block[:, 2], block[:, 1]))  # tahun, tw, then the order stored
+            block = block[order]
+            done = len(block)
+            at = block[:, 0].astype("int32")
+            when = block[:, 1:3].astype("int16")
+            numbers = block[:, 3:5]
             names = np.array(codes, dtype=object)
             own = pd.DataFrame({"kode_indikator": names[at[:done]], "tahun": when[:done, 0], "tw": when[:done, 1],
                                 "realisasi": numbers[:done, 0], "anggaran": numbers[:done, 1]})
