@@ -15,6 +15,7 @@ from kinerja_batch import findings as F
 from kinerja_batch.config import Settings, Workspace
 from kinerja_batch.model import PeriodData, period_data
 from kinerja_batch.periode import Periode
+from kinerja_batch.portable import release_memory
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -56,6 +57,7 @@ def rebuild_outputs(ws: Workspace, settings: Settings, master: Master | Callable
         data = period_data(ledger, m, settings, p, run_id=run_id, values=values)
         data.sidik = before
         del values
+        release_memory()  # the period model's working frames: the rekap's peak does not stack on them
         sidik_bidang = bidang_fingerprints(ws, settings, data)
         # only the bidang whose own outputs changed get a new confirmation workbook and drafts (the others'
         # files are left as they are, unless missing); a change of master, settings or version changes all
