@@ -329,3 +329,15 @@ def test_column_builders_write_what_the_sink_writes(tmp_path: Path) -> None:
     with pytest.raises(WriteError, match=r"Data!C3: teks lebih dari 32\.767 karakter"):
         txt_cells(ws, 0, 2, xs[:3], ["a", "b", "x" * 32_768], s)
     wb.close()
+
+
+def test_a_whole_row_takes_no_more_cells(tmp_path: Path) -> None:
+    wb = xlsxwriter.Workbook(str(tmp_path / "x.xlsx"), {"constant_memory": True})
+    ws = wb.add_worksheet("Data")
+    fmt = wb.add_format({})
+    sink = RowSink(ws, 0)
+    sink.whole_row(0, None, 0, f'<c r="A1" s="{sink.style(fmt)}"><v>1</v></c>', 0)
+    sink.txt(0, 1, "terlambat", fmt)
+    with pytest.raises(ValueError, match="written whole"):
+        sink.close()
+    wb.close()

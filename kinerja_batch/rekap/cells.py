@@ -182,6 +182,8 @@ class RowSink:
     # ------------------------------------------------------------------ rows
     def _flush(self) -> None:
         if self.cells:
+            if not self.head:  # cells written after whole_row() of their row: that row is already out
+                raise ValueError(f"row {self.row + 1} was written whole; its cells come with it")
             cells = self.cells
             self.fh.write(self.head + "".join([cells[c] for c in sorted(cells)]) + "</row>")
             if max(cells) > self.max_col:

@@ -243,6 +243,7 @@ class EvaluasiSheet(RekapBase):
 
         money_l = [(ci, L(ci), mkey) for ci, mkey in money_cols]
         sdr_l_, ser_l, rir_l_, rcr_l = L(c_sdr), L(c_ser), L(c_rir), L(c_rcr)
+
         def fill(sink: RowSink, lo: int, hi: int, shown: dict[int, list[float]], levels_out: list[str],
                  akar_out: list[bool]) -> None:
             """Rows lo..hi-1: a column of a block at a time, each uraian's money row by row (from the row's
