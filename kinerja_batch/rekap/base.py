@@ -15,6 +15,7 @@ from kinerja_batch.periode import format_tanggal, format_waktu
 from kinerja_batch.rekap.cells import (
     PendingRows,
     RowSink,
+    RowStyles,
     _Block,
     _Columns,
     _fail,
@@ -283,6 +284,10 @@ class RekapBase:
         fk = ("text", "center", "k", "ki", "rp", "pct", "int", "spark")
         return ({k: f[k] for k in fk}, {k: f[k + "_g"] for k in fk}, [f[f"ind{i}"] for i in range(4)],
                 [f[f"ind{i}_g"] for i in range(4)])
+
+    def row_styles(self, sink: RowSink) -> RowStyles:
+        """The style indices of the indicator rows (:meth:`_row_formats` as the sink writes them)."""
+        return RowStyles(sink, *self._row_formats())
 
     def _predikat_colours(self, ws: Any, first: int, last: int, c: int) -> None:
         for name in PREDIKAT_COLOURS:

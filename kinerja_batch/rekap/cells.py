@@ -442,6 +442,32 @@ def rows_elsewhere(ws: Any, first: int, fill: Callable[[RowSink], Any], formats:
     return PendingRows(ws, first, fill, proc, path)
 
 
+class RowStyles:
+    """The style indices an indicator table's rows use, resolved once (before any child process forks):
+    plain or group (Tujuan/Sasaran/Program) rows, a K value whole or with decimals (as :func:`_kf`), the
+    indented text of each outline level."""
+
+    def __init__(self, sink: RowSink, plain: dict[str, Any], group: dict[str, Any], ind_plain: Sequence[Any],
+                 ind_group: Sequence[Any]) -> None:
+        style = sink.style
+        self.plain = {k: style(f) for k, f in plain.items()}
+        self.group = {k: style(f) for k, f in group.items()}
+        self.ind = ([style(f) for f in ind_plain], [style(f) for f in ind_group])
+        self.whole = {(False, False): self.plain["k"], (False, True): self.plain["ki"],
+                      (True, False): self.group["k"], (True, True): self.group["ki"]}
+
+    def per_row(self, key: str, group: Sequence[bool]) -> list[str]:
+        return [self.group[key] if g else self.plain[key] for g in group]
+
+    def k(self, values: Sequence[Any], group: Sequence[bool]) -> list[str]:
+        """A K value's style: whole numbers without decimals (1.250), others with two (72,50)."""
+        return [self.whole[g, type(v) is float and v == v and v.is_integer()]
+                for v, g in zip(values, group, strict=True)]
+
+    def indent(self, group: Sequence[bool], depth: Sequence[int]) -> list[str]:
+        return [self.ind[g][d] for g, d in zip(group, depth, strict=True)]
+
+
 # ------------------------------------------------------------------ whole columns of cells
 # The same XML as RowSink's writers, a column of a block of rows at a time: ``xs`` the rows' numbers as
 # written in references, ``styles`` one style index for all or one per row. A cell left out is "".

@@ -192,7 +192,6 @@ class EvaluasiSheet(RekapBase):
             c_sdk, c_sdr, c_tsd, col["Target Tahunan (K)"], col["Pagu Anggaran (Rp)"], c_cap))
         cap_forms = _capaian_builders(self.s.aturan_negatif)
         pred_tmpl = _predikat_formula("{ref}", self.bands)
-        fmt_plain, fmt_group, ind_plain, ind_group = self._row_formats()
         wrap_w = [w[h] for h in ("Kode Indikator", "Sasaran / Program / Kegiatan", "Indikator Kinerja",
                                  "Unit Penanggung Jawab", "Keterangan", "Satuan", "Level")]
         c_no, c_kode, c_level, c_uraian, c_ind, c_satuan, c_tt, c_pagu, c_unit, c_ket = (col[h] for h in (
@@ -230,16 +229,7 @@ class EvaluasiSheet(RekapBase):
         self.ev_levels: list[str] = []
         self.ev_akar: list[bool] = []
 
-        style = sink.style
-        sp = {k: style(fm_) for k, fm_ in fmt_plain.items()}
-        sg = {k: style(fm_) for k, fm_ in fmt_group.items()}
-        ind_s = ([style(fm_) for fm_ in ind_plain], [style(fm_) for fm_ in ind_group])
-        k_style = {(False, False): sp["k"], (False, True): sp["ki"], (True, False): sg["k"], (True, True): sg["ki"]}
-
-        def k_styles(values: list[Any], group: list[bool]) -> list[str]:
-            """A K value's style: whole numbers without decimals (as :func:`_kf`)."""
-            return [k_style[g, type(v) is float and v == v and v.is_integer()] for v, g in zip(values, group,
-                                                                                              strict=True)]
+        st = self.row_styles(sink)  # resolved here, before the child for the second half forks
 
         money_l = [(ci, L(ci), mkey) for ci, mkey in money_cols]
         sdr_l_, ser_l, rir_l_, rcr_l = L(c_sdr), L(c_ser), L(c_rir), L(c_rcr)
@@ -259,10 +249,7 @@ class EvaluasiSheet(RekapBase):
                 depth = ([min(int(d), 3) for d in c["kedalaman"]] if self.ev_hierarchy
                          else self.outline[start:start + k])
 
-                def per_row(key: str, group: list[bool] = group) -> list[str]:
-                    return [sg[key] if g else sp[key] for g in group]
-
-                text_s, center_s, pct_s, rp_s = per_row("text"), per_row("center"), per_row("pct"), per_row("rp")
+                text_s, center_s, pct_s, rp_s = st.per_row("text", group), st.per_row("center", group), st.per_row("pct", group), st.per_row("rp", group)
                 kodes = [str(v) for v in c["kode_indikator"]]
                 uraian = [_text(v) for v in c["uraian"]]
                 indikator = [_text(v) for v in c["indikator_kinerja"]]
@@ -280,22 +267,22 @@ class EvaluasiSheet(RekapBase):
                 akar = [f_ and bool(a) for f_, a in zip(firsts, c["akar"], strict=True)]
                 akar_out.extend(akar)
                 cols: dict[int, list[str]] = {
-                    c_no: num_cells(L(c_no), xs, range(start + 1, start + k + 1), per_row("int")),
+                    c_no: num_cells(L(c_no), xs, range(start + 1, start + k + 1), st.per_row("int", group)),
                     c_kode: txt_cells(ws, r0, c_kode, xs, kodes, text_s),
                     c_level: txt_cells(ws, r0, c_level, xs, levels, text_s),
                     c_uraian: txt_cells(ws, r0, c_uraian, xs, uraian,
-                                        [ind_s[g][d] for g, d in zip(group, depth, strict=True)]),
+                                        st.indent(group, depth)),
                     c_ind: txt_cells(ws, r0, c_ind, xs, indikator, text_s),
                     c_satuan: txt_cells(ws, r0, c_satuan, xs, satuan, center_s),
-                    c_tt: num_cells(L(c_tt), xs, c["target_tahunan"], k_styles(c["target_tahunan"], group)),
-                    c_rtk: num_cells(L(c_rtk), xs, c["target_renstra"], k_styles(c["target_renstra"], group)),
+                    c_tt: num_cells(L(c_tt), xs, c["target_tahunan"], st.k(c["target_tahunan"], group)),
+                    c_rtk: num_cells(L(c_rtk), xs, c["target_renstra"], st.k(c["target_renstra"], group)),
                     c_rlk: num_cells(L(c_rlk), xs, c["realisasi_renstra_lalu"],
-                                     k_styles(c["realisasi_renstra_lalu"], group)),
+                                     st.k(c["realisasi_renstra_lalu"], group)),
                     # the K columns of the quarters are not adjacent: listed instead of a range
                     c_sdk: fml_cells(L(c_sdk), xs, [_sd_formula(a, ",".join(f"{kl[q]}{x}" for q in range(n)), u)[1:]
                                                     for a, x, u in zip(agregasi, xs, cur, strict=True)],
-                                     k_styles(real_sd, group), real_sd),
-                    c_tsd: num_cells(L(c_tsd), xs, c["target_sd"], k_styles(c["target_sd"], group)),
+                                     st.k(real_sd, group), real_sd),
+                    c_tsd: num_cells(L(c_tsd), xs, c["target_sd"], st.k(c["target_sd"], group)),
                     c_cap: fml_cells(L(c_cap), xs, [cap_forms[pl](d, f"{tsd_l}{x}")[1:] for pl, d, x in
                                                     zip(polaritas, sd, xs, strict=True)], pct_s,
                                      [_cached(v) for v in c["capaian"]]),
@@ -311,18 +298,18 @@ class EvaluasiSheet(RekapBase):
                     c_ket: txt_cells(ws, r0, c_ket, xs, ket, text_s),
                     c_ku: txt_cells(ws, r0, c_ku, xs, ["" if key.startswith(OWN_PREFIX) else key for key in keys],
                                     text_s),
-                    c_akar: num_cells(L(c_akar), xs, [1 if a else 0 for a in akar], per_row("int")),
+                    c_akar: num_cells(L(c_akar), xs, [1 if a else 0 for a in akar], st.per_row("int", group)),
                 }
                 for q in range(4):
                     values = c[f"realisasi_tw{q + 1}"]
-                    cols[c_k[q]] = num_cells(L(c_k[q]), xs, values, k_styles(values, group))
+                    cols[c_k[q]] = num_cells(L(c_k[q]), xs, values, st.k(values, group))
                 # Renstra (domain §9): up to this year by the indicator's Agregasi across years; money sums
                 rik_cells = [
                     fml_xml(rik_l, x, s_, f'IF(COUNT({rlk_l}{x},{d})=0,"",SUM({rlk_l}{x},{d}))', v) if a == "Kumulatif"
                     else fml_xml(rik_l, x, s_, f'IF(ISNUMBER({d}),{d},IF(ISNUMBER({rlk_l}{x}),{rlk_l}{x},""))', v)
                     if a == "Posisi Akhir"
                     else num_xml(rik_l, x, s_, raw)  # the mean of the years reported needs the years: the value
-                    for a, x, d, s_, v, raw in zip(agregasi, xs, sd, k_styles(rik_v, group), rik_v,
+                    for a, x, d, s_, v, raw in zip(agregasi, xs, sd, st.k(rik_v, group), rik_v,
                                                    c["realisasi_renstra_ini"], strict=True)]
                 cols[c_rik] = rik_cells
                 # money: once per uraian (its first indicator row); a parent without its own sums its children

@@ -5,8 +5,6 @@ Layer: writers (../shared/docs/architecture.md); it may import model, intake, st
 
 from __future__ import annotations
 
-from typing import Any
-
 from kinerja_batch import layout
 from kinerja_batch.findings import CATALOG
 from kinerja_batch.periode import ROMAN
@@ -136,16 +134,8 @@ class PengukuranSheet(RekapBase):
 
         def fill(sink: RowSink) -> None:
             """The rows a column of a block at a time (the same XML as cell by cell, a third of the time)."""
-            style = sink.style
-            sp = {k: style(f) for k, f in fmt_plain.items()}
-            sg = {k: style(f) for k, f in fmt_group.items()}
-            ind_s = ([style(f) for f in ind_plain], [style(f) for f in ind_group])
-            k_style = {(False, False): sp["k"], (False, True): sp["ki"], (True, False): sg["k"], (True, True): sg["ki"]}
+            st = self.row_styles(sink)
             L = layout.col_letter
-
-            def k_styles(values: list[Any], group: list[bool]) -> list[str]:
-                return [k_style[g, type(v) is float and v == v and v.is_integer()] for v, g in zip(values, group,
-                                                                                                  strict=True)]
 
             for start, c in self.chunks(PK_KEYS):
                 k = len(c["kode_indikator"])
@@ -155,9 +145,6 @@ class PengukuranSheet(RekapBase):
                 group = [lv in GROUP_LEVELS for lv in levels]
                 depth = self.outline[start:start + k]
 
-                def per_row(key: str, group: list[bool] = group) -> list[str]:
-                    return [sg[key] if g else sp[key] for g in group]
-
                 bnames = [self.bidang_names.get(b, str(b)) for b in c["kode_bidang"]]
                 kodes = [str(v) for v in c["kode_indikator"]]
                 uraian = [_text(v) for v in c["uraian"]]
@@ -165,7 +152,7 @@ class PengukuranSheet(RekapBase):
                 satuan = [_text(v) for v in c["satuan"]]
                 agregasi = [str(v) for v in c["agregasi"]]
                 polaritas = [str(v) for v in c["polaritas"]]
-                text_s, center_s, pct_s, rp_s = per_row("text"), per_row("center"), per_row("pct"), per_row("rp")
+                text_s, center_s, pct_s, rp_s = st.per_row("text", group), st.per_row("center", group), st.per_row("pct", group), st.per_row("rp", group)
                 cur = [f"{tw_l[n - 1]}{x}" for x in xs]
                 sd = [f"{sd_l}{x}" for x in xs]
                 real = [_cached(v) for v in c["realisasi"]]
@@ -175,15 +162,15 @@ class PengukuranSheet(RekapBase):
                     c_kode: txt_cells(ws, rows[0], c_kode, xs, kodes, text_s),
                     c_uraian: txt_cells(ws, rows[0], c_uraian, xs, uraian, text_s),
                     c_ind: txt_cells(ws, rows[0], c_ind, xs, indikator,
-                                     [ind_s[g][d] for g, d in zip(group, depth, strict=True)]),
+                                     st.indent(group, depth)),
                     c_satuan: txt_cells(ws, rows[0], c_satuan, xs, satuan, center_s),
-                    c_tt: num_cells(L(c_tt), xs, c["target_tahunan"], k_styles(c["target_tahunan"], group)),
-                    c_tsd: num_cells(L(c_tsd), xs, c["target_sd"], k_styles(c["target_sd"], group)),
-                    c_tren: [f'<c r="{tren_l}{x}" s="{s}"/>' for x, s in zip(xs, per_row("spark"), strict=True)],
+                    c_tt: num_cells(L(c_tt), xs, c["target_tahunan"], st.k(c["target_tahunan"], group)),
+                    c_tsd: num_cells(L(c_tsd), xs, c["target_sd"], st.k(c["target_sd"], group)),
+                    c_tren: [f'<c r="{tren_l}{x}" s="{s}"/>' for x, s in zip(xs, st.per_row("spark", group), strict=True)],
                     c_real: fml_cells(L(c_real), xs, [f'IF(ISNUMBER({u}),{u},"")' for u in cur],
-                                      k_styles(real, group), real),
+                                      st.k(real, group), real),
                     c_sd: fml_cells(L(c_sd), xs, [_sd_formula(a, f"{tw_l[0]}{x}:{u}", u)[1:] for a, x, u in
-                                                  zip(agregasi, xs, cur, strict=True)], k_styles(real_sd, group),
+                                                  zip(agregasi, xs, cur, strict=True)], st.k(real_sd, group),
                                     real_sd),
                     c_cap: fml_cells(L(c_cap), xs, [cap_forms[pl](d, f"{tsd_l}{x}")[1:] for pl, d, x in
                                                     zip(polaritas, sd, xs, strict=True)], pct_s,
@@ -213,7 +200,7 @@ class PengukuranSheet(RekapBase):
                 }
                 for q in range(4):
                     values = c[f"realisasi_tw{q + 1}"]
-                    cols[c_tw[q]] = num_cells(L(c_tw[q]), xs, values, k_styles(values, group))
+                    cols[c_tw[q]] = num_cells(L(c_tw[q]), xs, values, st.k(values, group))
                     cols[c_ag[q]] = num_cells(L(c_ag[q]), xs, c[f"anggaran_tw{q + 1}"], rp_s)
                 # an info beside the value it changed (SKALA_PERSEN_DIUBAH ...): a cell note on that quarter's
                 # Realisasi and the text in Catatan Nilai, so that no number differs silently from what was typed
