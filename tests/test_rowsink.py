@@ -22,7 +22,7 @@ from kinerja_batch.master import load_master
 from kinerja_batch.model import period_data
 from kinerja_batch.periode import parse_periode
 from kinerja_batch.rekap import cells as rekap_cells
-from kinerja_batch.rekap.cells import RowSink
+from kinerja_batch.rekap.cells import RowSink, fml_cells, fml_xml, num_cells, num_xml, txt_cells
 from kinerja_batch.xlsxcheck import WriteError
 
 # texts that need xlsxwriter's care: control characters, a literal _xHHHH_, white space at the ends,
@@ -45,20 +45,21 @@ def _workbook(path: Path, use_sink: bool) -> None:
     ws.set_row(1, 30)
     ws.write_string(1, 0, "Kepala")
     first = 2
-    if use_sink:
+    if use_sink:  # as the rekap's sheets: a column of the block at a time, then whole rows
         sink = RowSink(ws, first)
-        num, txt, fml, blank, srow = sink.writers()
-        cached = iter(["", 0.2, "teks", 5.0, 1, 2, 3, "A & B", ""])
-        for i, text in enumerate(TEXTS):
+        s0, s1 = sink.style(ws._fmts[0]), sink.style(ws._fmts[1])
+        n = len(TEXTS)
+        xs = [str(first + i + 1) for i in range(n)]
+        columns = [txt_cells(ws, first, 0, xs, TEXTS, s0),
+                   num_cells("B", xs, [0.1, 1e21, -3, 2.5e-7, 12_500_000, 1 / 3, 7, 0, 100], s1),
+                   fml_cells("C", xs, [f'IF(ISNUMBER(B{x}),B{x}*2,"")' for x in xs], s1,
+                             ["", 0.2, "teks", 5.0, 1, 2, 3, "A & B", ""]),
+                   txt_cells(ws, first, 3, xs, [""] * n, s0),
+                   txt_cells(ws, first, 4, xs, [""] * n, s0),
+                   [num_xml("F", x, s1, float("nan")) if i % 2 else "" for i, x in enumerate(xs)]]
+        for i, cells in enumerate(zip(*columns, strict=True)):
             r = first + i
-            srow(r, 12.0 * (i + 1) + 3.0, None, {"level": i % 3} if i % 3 else None)
-            txt(r, 0, text, ws._fmts[0])
-            num(r, 1, [0.1, 1e21, -3, 2.5e-7, 12_500_000, 1 / 3, 7, 0, 100][i], ws._fmts[1])
-            fml(r, 2, f'=IF(ISNUMBER(B{r + 1}),B{r + 1}*2,"")', ws._fmts[1], next(cached))
-            blank(r, 3, ws._fmts[0])
-            if i % 2:
-                num(r, 5, float("nan"), ws._fmts[1])
-            txt(r, 4, "", ws._fmts[0])
+            sink.whole_row(r, 12.0 * (i + 1) + 3.0, i % 3, "".join(cells), 5 if i % 2 else 4)
             if i == 3:
                 sink.comment(r, 1, "Catatan nilai", {"author": "kinerja-batch"})
         sink.close()
@@ -107,7 +108,7 @@ def test_sink_escapes_markup_that_xlsxwriter_would_pass_through(tmp_path: Path) 
     ws = wb.add_worksheet("Data")
     fmt = wb.add_format({"bold": True})
     sink = RowSink(ws, 0)
-    sink.txt(0, 0, "<r><t>disisipkan</t></r>", fmt)
+    sink.whole_row(0, None, 0, txt_cells(ws, 0, 0, ["1"], ["<r><t>disisipkan</t></r>"], sink.style(fmt))[0], 0)
     sink.close()
     wb.close()
     assert openpyxl.load_workbook(path)["Data"]["A1"].value == "<r><t>disisipkan</t></r>"
@@ -118,11 +119,12 @@ def test_sink_refuses_what_xlsxwriter_refuses(tmp_path: Path) -> None:
     ws = wb.add_worksheet("Data")
     fmt = wb.add_format({})
     sink = RowSink(ws, 1)
+    s_ = sink.style(fmt)
     with pytest.raises(WriteError, match=r"Data!C2: teks lebih dari 32\.767 karakter"):
-        sink.txt(1, 2, "x" * 32_768, fmt)
-    sink.txt(2, 0, "baris 3", fmt)
+        txt_cells(ws, 1, 2, ["2"], ["x" * 32_768], s_)
+    sink.whole_row(2, None, 0, txt_cells(ws, 2, 0, ["3"], ["baris 3"], s_)[0], 0)
     with pytest.raises(ValueError, match="in order"):
-        sink.txt(1, 0, "kembali ke baris 2", fmt)
+        sink.whole_row(1, None, 0, txt_cells(ws, 1, 0, ["2"], ["kembali ke baris 2"], s_)[0], 0)
     wb.close()
 
 
@@ -298,46 +300,23 @@ def test_libreoffice_reads_a_sheet_deflated_in_pieces(tmp_path: Path, soffice: A
     assert lines[-1].startswith("89998.5,") and "nomor 59999" in lines[-1]
 
 
-def test_column_builders_write_what_the_sink_writes(tmp_path: Path) -> None:
-    """The rekap's sheets build their cells a column at a time: the same XML as the sink's writers (which
-    write what xlsxwriter writes, above), for every kind of value."""
-    from kinerja_batch.rekap.cells import fml_cells, fml_xml, num_cells, num_xml, txt_cells
-
+def test_single_cell_builders_write_what_the_column_builders_write(tmp_path: Path) -> None:
+    """Evaluasi Renja's money is built cell by cell (``num_xml``, ``fml_xml``), the rest a column at a time
+    (``num_cells``, ``fml_cells``, which write what xlsxwriter writes, above): the same XML for every kind of
+    value; a text too long for a cell is refused naming the cell."""
     wb = xlsxwriter.Workbook(str(tmp_path / "x.xlsx"), {"constant_memory": True})
     ws = wb.add_worksheet("Data")
     fmt = wb.add_format({"bold": True})
     numbers = [0.1, 1e21, -3, 2.5e-7, 12_500_000, 1 / 3, 7, 0, None, float("nan"), float("inf"), 5]
     cached = ["", 0.2, "teks & <b>", 5.0, 1, None, float("nan"), "Sangat Tinggi", "", 3, 4, 2.5]
-    texts = [*TEXTS, "", None, 12.5][:len(numbers)]
-    sink = RowSink(ws, 0)
-    s = sink.style(fmt)
+    s = RowSink(ws, 0).style(fmt)
     xs = [str(r + 1) for r in range(len(numbers))]
-    expected: dict[str, list[str]] = {"num": [], "txt": [], "fml": []}
-    for r, (v, t, cv) in enumerate(zip(numbers, texts, cached, strict=True)):
-        sink.num(r, 1, v, fmt)
-        sink.txt(r, 2, t, fmt)
-        sink.fml(r, 3, f"=IF(B{r + 1}>0,B{r + 1},\"\")", fmt, cv)
-        expected["num"].append(sink.cells[1])
-        expected["txt"].append(sink.cells[2])
-        expected["fml"].append(sink.cells[3])
-    assert num_cells("B", xs, numbers, s) == expected["num"]
-    assert [num_xml("B", x, s, v) for x, v in zip(xs, numbers, strict=True)] == expected["num"]
-    assert txt_cells(ws, 0, 2, xs, texts, [s] * len(xs)) == expected["txt"]
+    columns = num_cells("B", xs, numbers, s)
+    assert [num_xml("B", x, s, v) for x, v in zip(xs, numbers, strict=True)] == columns
+    assert columns[8:11] == [f'<c r="B{x}" s="{s}"/>' for x in xs[8:11]]  # nothing, NaN, infinity: a blank
     formulas = [f"IF(B{x}>0,B{x},\"\")" for x in xs]
-    assert fml_cells("D", xs, formulas, s, cached) == expected["fml"]
-    assert [fml_xml("D", x, s, f, v) for x, f, v in zip(xs, formulas, cached, strict=True)] == expected["fml"]
+    assert [fml_xml("D", x, s, f, v) for x, f, v in zip(xs, formulas, cached, strict=True)] == fml_cells(
+        "D", xs, formulas, s, cached)
     with pytest.raises(WriteError, match=r"Data!C3: teks lebih dari 32\.767 karakter"):
         txt_cells(ws, 0, 2, xs[:3], ["a", "b", "x" * 32_768], s)
-    wb.close()
-
-
-def test_a_whole_row_takes_no_more_cells(tmp_path: Path) -> None:
-    wb = xlsxwriter.Workbook(str(tmp_path / "x.xlsx"), {"constant_memory": True})
-    ws = wb.add_worksheet("Data")
-    fmt = wb.add_format({})
-    sink = RowSink(ws, 0)
-    sink.whole_row(0, None, 0, f'<c r="A1" s="{sink.style(fmt)}"><v>1</v></c>', 0)
-    sink.txt(0, 1, "terlambat", fmt)
-    with pytest.raises(ValueError, match="written whole"):
-        sink.close()
     wb.close()

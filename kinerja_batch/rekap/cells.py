@@ -149,11 +149,10 @@ class RowSink:
     150,000-row rekap more than half its time.
 
     Use between xlsxwriter's own writes of the rows above (title, header) and below (foot, signature):
-    creating it flushes the rows xlsxwriter holds; the writers take the same arguments as
-    xlsxwriter's ``write_number``/``write_string``/``write_formula`` (plus ``blank`` and ``row`` for
-    ``write_blank``/``set_row``; and :meth:`whole_row` for rows built a column at a time), rows go out in
-    ascending order, cells of a row in any order; ``close`` hands the sheet back to xlsxwriter with its
-    dimensions and outline level. Cell notes (``write_comment``) may be added to the sink's rows.
+    creating it flushes the rows xlsxwriter holds; :meth:`whole_row` writes a row whose cells were built a
+    column at a time (:func:`num_cells`, :func:`txt_cells`, :func:`fml_cells`), rows in ascending order;
+    :meth:`close` hands the sheet back to xlsxwriter with its dimensions, row heights and outline level.
+    Cell notes (``write_comment``) may be added to the sink's rows.
     """
 
     def __init__(self, ws: Any, first: int, *, fh: Any = None) -> None:
@@ -167,9 +166,6 @@ class RowSink:
         self.fh = fh if self.elsewhere else ws.fh
         self.first = first
         self.row = -1
-        self.x = ""  # the current row's number as written in references
-        self.cells: dict[int, str] = {}
-        self.head = ""
         self.max_col = 0
         self.level = 0
         self.notes: list[tuple[int, int, str, dict[str, Any]]] = []  # elsewhere: added by the parent
@@ -179,31 +175,24 @@ class RowSink:
         self.xf: dict[Any, str] = {}
         self.sizes: dict[int, int] = {}  # row heights in pixels
 
-    # ------------------------------------------------------------------ rows
-    def _flush(self) -> None:
-        if self.cells:
-            if not self.head:  # cells written after whole_row() of their row: that row is already out
-                raise ValueError(f"row {self.row + 1} was written whole; its cells come with it")
-            cells = self.cells
-            self.fh.write(self.head + "".join([cells[c] for c in sorted(cells)]) + "</row>")
-            if max(cells) > self.max_col:
-                self.max_col = max(cells)
-        elif self.head:
-            self.fh.write(self.head[:-1] + "/>")
-        self.cells = {}
-        self.head = ""
+    def style(self, fmt: Any) -> str:
+        """The style index written for ``fmt`` (looked up once per format)."""
+        xf = self.xf.get(fmt)
+        if xf is None:
+            xf = self.xf[fmt] = str(fmt._get_xf_index())
+        return xf
 
-    def _begin(self, r: int, height: float | None = None, level: int = 0) -> None:
-        if r <= self.row and self.row >= 0 or r < self.first:
+    def whole_row(self, r: int, height: float | None, level: int, cells: str, last_col: int) -> None:
+        """Row ``r`` (0-based) with its height in points and outline level, whose cells are already XML in
+        column order, the last in column ``last_col``."""
+        if r <= self.row or r < self.first:
             raise ValueError(f"rows go out in order: {r + 1} after {self.row + 1}")
-        self._flush()
         if r >= self.row_limit:
             _fail(self.ws, r, 0, -1)
         self.row = r
-        self.x = str(r + 1)
-        attrs = f'<row r="{self.x}"'
+        attrs = f'<row r="{r + 1}"'
         if height is not None:
-            px = int(height * 4.0 / 3.0 + 0.5)
+            px = int(height * 4.0 / 3.0 + 0.5)  # as xlsxwriter's set_row
             self.sizes[r] = px  # where xlsxwriter places cell notes below this row
             if px != self.original_px or px != self.default_px:
                 attrs += f' ht="{px * 0.75:.16g}" customHeight="1"'
@@ -212,79 +201,9 @@ class RowSink:
             attrs += f' outlineLevel="{level}"'
             if level > self.level:
                 self.level = level
-        self.head = attrs + ">"
-
-    def set_row(self, r: int, height: float | None = None, fmt: Any = None, options: Any = None) -> None:
-        """Height and outline level of a row (``set_row``'s arguments; a row format is not supported)."""
-        if fmt is not None:
-            raise ValueError("RowSink rows take no row format")
-        self._begin(r, height, (options or {}).get("level", 0))
-
-    def _at(self, r: int, c: int) -> str:
-        """A cell's A1 reference (the row ``r`` begun if it is not the current one)."""
-        if r != self.row:
-            self._begin(r)
-        if c >= 702:
-            if c >= 16384:
-                _fail(self.ws, r, c, -1)
-            return f"{layout.col_letter(c)}{self.x}"
-        return _LETTERS[c] + self.x
-
-    def _style(self, fmt: Any) -> str:
-        """``r="..." s="n"`` is written for every cell: a format's index is looked up once."""
-        xf = self.xf[fmt] = str(fmt._get_xf_index())
-        return xf
-
-    # ------------------------------------------------------------------ cells
-    def num(self, r: int, c: int, v: Any, fmt: Any) -> None:
-        ref = _LETTERS[c] + self.x if r == self.row and c < 702 else self._at(r, c)
-        s = self.xf.get(fmt) or self._style(fmt)
-        if v is None or v != v or v - v != 0:  # nothing, NaN or infinity: a formatted blank
-            self.cells[c] = f'<c r="{ref}" s="{s}"/>'
-        else:
-            self.cells[c] = f'<c r="{ref}" s="{s}"><v>{float(v):.16G}</v></c>'
-
-    def blank(self, r: int, c: int, fmt: Any) -> None:
-        ref = _LETTERS[c] + self.x if r == self.row and c < 702 else self._at(r, c)
-        self.cells[c] = f'<c r="{ref}" s="{self.xf.get(fmt) or self._style(fmt)}"/>'
-
-    def txt(self, r: int, c: int, v: Any, fmt: Any) -> None:
-        ref = _LETTERS[c] + self.x if r == self.row and c < 702 else self._at(r, c)
-        s = self.xf.get(fmt) or self._style(fmt)
-        text = v if type(v) is str else _text(v)
-        if not text:
-            self.cells[c] = f'<c r="{ref}" s="{s}"/>'
-            return
-        if len(text) > 32767:
-            _fail(self.ws, r, c, -2)
-        self.cells[c] = f'<c r="{ref}" s="{s}" t="inlineStr"><is>{_inline_text(text)}</is></c>'
-
-    def fml(self, r: int, c: int, formula: str, fmt: Any, cached: Any) -> None:
-        ref = _LETTERS[c] + self.x if r == self.row and c < 702 else self._at(r, c)
-        if formula[0] == "=":
-            formula = formula[1:]
-        head = f'<c r="{ref}" s="{self.xf.get(fmt) or self._style(fmt)}"'
-        if type(cached) is str:
-            if cached:
-                head += ' t="str"'
-                cached = _xml_text(cached)
-        elif cached is None or cached != cached:
-            cached = ""
-        self.cells[c] = f"{head}><f>{_xml_text(formula)}</f><v>{cached}</v></c>"
-
-    def style(self, fmt: Any) -> str:
-        """The style index written for ``fmt`` (for the column builders below)."""
-        return self.xf.get(fmt) or self._style(fmt)
-
-    def whole_row(self, r: int, height: float | None, level: int, cells: str, last_col: int) -> None:
-        """A row whose cells are already XML in column order (see :func:`num_cells` and the others)."""
-        self._begin(r, height, level)
-        self.head += cells
-        self.cells = {}
         if last_col > self.max_col:
             self.max_col = last_col
-        self.fh.write(self.head + "</row>")
-        self.head = ""
+        self.fh.write(f"{attrs}>{cells}</row>")
 
     def comment(self, r: int, c: int, text: str, options: dict[str, Any]) -> None:
         """A cell note (``write_comment``) on one of the sink's cells."""
@@ -295,25 +214,19 @@ class RowSink:
         if result:
             _fail(self.ws, r, c, result)
 
-    def writers(self) -> tuple[Callable[..., None], ...]:
-        """``num, txt, fml, blank, row`` for the hot loops."""
-        return self.num, self.txt, self.fml, self.blank, self.set_row
-
     def state(self) -> tuple[int, int, int, list[tuple[int, int, str, dict[str, Any]]], dict[int, int]]:
-        self._flush()
         return self.row, self.max_col, self.level, self.notes, self.sizes
 
     def adopt(self, path: str, state: tuple[int, int, int, list[Any], dict[int, int]]) -> None:
         """Append the rows another sink wrote to ``path`` (in a child process; they follow this sink's rows)
         and take over its state."""
-        self._flush()
         out = self.fh
         out.flush()
         with open(path, "rb") as rows:
             shutil.copyfileobj(rows, out.buffer, 1 << 20)
         row, max_col, level, notes, sizes = state
         if row >= 0:
-            self.row, self.x = row, str(row + 1)
+            self.row = row
         self.max_col = max(self.max_col, max_col)
         self.level = max(self.level, level)
         self.sizes.update(sizes)
@@ -322,20 +235,19 @@ class RowSink:
 
     def close(self) -> None:
         """Hand the sheet back to xlsxwriter: the next row it writes follows the sink's last."""
-        row, max_col, level, notes, sizes = self.state()
         ws = self.ws
-        for r, px in sizes.items():
+        for r, px in self.sizes.items():
             ws.row_sizes[r] = [px, False]
-        for r, c, text, options in notes:
+        for r, c, text, options in self.notes:
             result = ws.write_comment(r, c, text, options)
             if result:
                 _fail(ws, r, c, result)
-        if row >= 0:
+        if self.row >= 0:
             ws._check_dimensions(self.first, 0)
-            ws._check_dimensions(row, max_col)
-            ws.previous_row = row + 1
-            if level > ws.outline_row_level:
-                ws.outline_row_level = level
+            ws._check_dimensions(self.row, self.max_col)
+            ws.previous_row = self.row + 1
+            if self.level > ws.outline_row_level:
+                ws.outline_row_level = self.level
 
 
 class PendingRows:
