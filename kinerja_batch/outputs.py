@@ -84,13 +84,11 @@ def rebuild_outputs(ws: Workspace, settings: Settings, master: Master | Callable
         report.rekap.append(str(written.relative_to(ws.root)))
         if written != path:  # the rekap is open in another program (Excel on Windows): the new one is beside it
             report.rekap_baru[str(path.relative_to(ws.root))] = str(written.relative_to(ws.root))
-        if issue:
-            report.konfirmasi += _konfirmasi_paths(ws, data)
         if writer is not None and drafts_to is not None:
             _wait_for(writer, p)
-            held_open = _note_konfirmasi_beside(ws, report, konfirmasi_before)
-            _take_drafts(report, drafts_to)
-        elif issue:
+            held_open = _take_from_child(report, drafts_to)
+        elif issue:  # a dry run: what would be written
+            report.konfirmasi += _konfirmasi_paths(ws, data)
             _write_drafts(ws, data, report, dry_run=dry_run, only=changed)
         if not dry_run and written == path and not held_open:  # else the next run tries the held files again
             state.put(p, {"sidik": fingerprint(ledger, ws, settings, p), "status": status,
@@ -260,7 +258,7 @@ def _konfirmasi_in_child(ws: Workspace, data: PeriodData, only: set[str] | None 
     forked on Linux and spawned (``data`` pickled) on Windows and macOS, like the readers. With ``only``,
     the workbooks of other bidang are written only when missing. With ``drafts_to``, the child then
     writes the e-mail drafts, which attach those workbooks, and leaves what it wrote in that file
-    (see :func:`_take_drafts`).
+    (see :func:`_take_from_child`).
     """
     import multiprocessing
 
@@ -282,18 +280,18 @@ def _write_konfirmasi_child(ws: Workspace, data: PeriodData, only: set[str] | No
     write_konfirmasi_workbooks(ws, data, only=only)
     if drafts_to is None:
         return
-    # the drafts as the parent would write them after waiting: the workbooks' paths, beside their held-open
-    # names where they went there, then the drafts attaching them
+    # the workbooks' paths (beside their held-open names where they went there), then the drafts attaching them
     mine = RunReport(run_id=None, dry_run=False, started="")
     mine.konfirmasi = _konfirmasi_paths(ws, data)
-    _note_konfirmasi_beside(ws, mine, 0)
+    beside = _note_konfirmasi_beside(ws, mine, 0)
     _write_drafts(ws, data, mine, dry_run=False, only=only)
     with open(drafts_to, "w", encoding="utf-8") as fh:
-        json.dump({"drafts": mine.drafts, "catatan": mine.catatan}, fh)
+        json.dump({"konfirmasi": mine.konfirmasi, "beside": beside, "drafts": mine.drafts, "catatan": mine.catatan},
+                  fh)
 
 
 def _drafts_result_file(ws: Workspace) -> str:
-    """Where the child leaves the list of drafts it wrote (``outbox/.tmp_*``: removed by the next run if this
+    """Where the child leaves the list of workbooks and drafts it wrote (``outbox/.tmp_*``: removed by the next run if this
     one dies)."""
     import os
     import tempfile
@@ -304,8 +302,9 @@ def _drafts_result_file(ws: Workspace) -> str:
     return path
 
 
-def _take_drafts(report: RunReport, drafts_to: str) -> None:
-    """The drafts the child wrote, and its notes the run does not have yet (no sender set)."""
+def _take_from_child(report: RunReport, drafts_to: str) -> bool:
+    """What the child wrote: the confirmation workbooks, the drafts, and its notes the run does not have yet
+    (a workbook held open, no sender set). True when a workbook went beside its held-open name."""
     import json
     import os
 
@@ -314,10 +313,12 @@ def _take_drafts(report: RunReport, drafts_to: str) -> None:
             done = json.load(fh)
     finally:
         os.unlink(drafts_to)
+    report.konfirmasi += done["konfirmasi"]
     report.drafts += done["drafts"]
     for note in done["catatan"]:
         if note not in report.catatan:
             report.catatan.append(note)
+    return bool(done["beside"])
 
 
 def _note_konfirmasi_beside(ws: Workspace, report: RunReport, first: int) -> bool:
